@@ -1,0 +1,1 @@
+"""yaojian (药监): the information platform of a provincial drug regulatory authority."""

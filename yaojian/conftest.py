@@ -1,0 +1,73 @@
+"""Shared fixtures: the bureau tree, regulators at three levels, enterprises and their users."""
+
+from __future__ import annotations
+
+import pytest
+
+from yaojian.accounts.choices import Role
+from yaojian.testing import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated_tasks(settings):
+    """Run background tasks in-process during tests unless a test asks for the real queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def province(db):
+    return factories.create_bureau_tree()
+
+
+@pytest.fixture
+def province_regulator(province):
+    return factories.regulator("360000", roles=[Role.LEADER, Role.APPROVER])
+
+
+@pytest.fixture
+def city_regulator(province):
+    return factories.regulator("360100", roles=[Role.APPROVER, Role.REVIEWER])
+
+
+@pytest.fixture
+def county_regulator(province):
+    return factories.regulator("360102", roles=[Role.INSPECTOR, Role.REVIEWER])
+
+
+@pytest.fixture
+def other_county_regulator(province):
+    """A county bureau in another city (Jiujiang's Lianxi district)."""
+    return factories.regulator("360402", roles=[Role.INSPECTOR, Role.REVIEWER])
+
+
+@pytest.fixture
+def sysadmin(province):
+    return factories.regulator("360000", roles=[Role.SYSTEM_ADMIN])
+
+
+@pytest.fixture
+def secadmin(province):
+    return factories.regulator("360000", roles=[Role.SECURITY_ADMIN])
+
+
+@pytest.fixture
+def auditor(province):
+    return factories.regulator("360000", roles=[Role.AUDIT_ADMIN])
+
+
+@pytest.fixture
+def enterprises(province):
+    """One enterprise in each of: Donghu (Nanchang), Xihu (Nanchang), Lianxi (Jiujiang)."""
+    return {
+        "donghu": factories.EnterpriseFactory(region_code="360102"),
+        "xihu": factories.EnterpriseFactory(region_code="360103"),
+        "lianxi": factories.EnterpriseFactory(region_code="360402"),
+    }
+
+
+@pytest.fixture
+def enterprise_master(enterprises):
+    return factories.enterprise_user(enterprises["donghu"], master=True)
+
+
+from yaojian.testing.browser import browser, page  # noqa: E402, F401 - fixtures for the browser tests

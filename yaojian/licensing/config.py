@@ -1,0 +1,120 @@
+"""The shape of a matter's configuration (materials, form fields), checked when it is saved.
+
+Administrators edit these lists as JSON in the matter editor; a mistake is refused there with
+the path of the faulty item, never discovered by an enterprise filling the form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+PREFILL_SOURCES = {
+    "enterprise.name",
+    "enterprise.uscc",
+    "enterprise.address",
+    "enterprise.legal_representative",
+    "enterprise.phone",
+    "licence.number",
+    "licence.scope",
+    "licence.registered_address",
+    "licence.warehouse_address",
+    "licence.principal",
+    "licence.quality_manager",
+    "licence.valid_until",
+}
+FILE_TYPES = {"pdf", "jpeg", "png"}
+
+
+class MaterialSpec(BaseModel):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")
+    name: str = Field(min_length=1, max_length=200)
+    required: bool = True
+    note: str = ""
+    types: list[Literal["pdf", "jpeg", "png"]] = Field(
+        default_factory=lambda: ["pdf", "jpeg", "png"]
+    )
+    max_mb: int = Field(default=10, ge=1, le=50)
+    # waived on the commitment-based route: the applicant promises instead (告知承诺)
+    waived_by_commitment: bool = False
+
+
+class FieldSpec(BaseModel):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")
+    label: str = Field(min_length=1, max_length=200)
+    type: Literal["text", "textarea", "date", "number", "choice", "multi", "licence"] = "text"
+    required: bool = True
+    choices: list[str] = Field(default_factory=list)
+    max_length: int = Field(default=300, ge=1, le=5000)
+    pattern: str = ""
+    prefill: str = ""
+    help: str = ""
+
+    @field_validator("prefill")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value and value not in PREFILL_SOURCES:
+            raise ValueError(
+                f"unknown prefill source {value!r}; known: {', '.join(sorted(PREFILL_SOURCES))}"
+            )
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid_pattern(cls, value: str) -> str:
+        if value:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a valid regular expression: {error}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _choices_for_choice_fields(self):
+        if self.type in ("choice", "multi") and not self.choices:
+            raise ValueError("a choice field needs its choices")
+        return self
+
+
+class MatterConfig(BaseModel):
+    materials: list[MaterialSpec] = Field(default_factory=list)
+    form_fields: list[FieldSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_codes(self):
+        for label, names in (
+            ("material", [m.code for m in self.materials]),
+            ("field", [f.name for f in self.form_fields]),
+        ):
+            seen = {n for n in names if names.count(n) > 1}
+            if seen:
+                raise ValueError(f"duplicate {label} codes: {', '.join(sorted(seen))}")
+        return self
+
+
+def validate_config(materials: list, form_fields: list) -> dict[str, list[str]]:
+    """Field errors ({"materials": [...], "form_fields": [...]}) or {} when the lists are sound."""
+    try:
+        MatterConfig(materials=materials, form_fields=form_fields)
+    except ValidationError as error:
+        errors: dict[str, list[str]] = {}
+        for item in error.errors():
+            location = [str(part) for part in item["loc"]]
+            field = (
+                location[0]
+                if location and location[0] in ("materials", "form_fields")
+                else "form_fields"
+            )
+            errors.setdefault(field, []).append(f"{'.'.join(location)}: {item['msg']}")
+        return errors
+    return {}
+
+
+def materials_of(matter) -> list[MaterialSpec]:
+    return [MaterialSpec(**m) for m in matter.materials]
+
+
+def fields_of(matter) -> list[FieldSpec]:
+    return [FieldSpec(**f) for f in matter.form_fields]

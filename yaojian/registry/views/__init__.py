@@ -1,0 +1,1 @@
+"""Register pages of the work portal."""

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from yaojian.api import api
+from yaojian.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("workbench/", include("yaojian.workbench.urls")),
+    path("workbench/registry/", include("yaojian.registry.urls")),
+    path("workbench/audit/", include("yaojian.audit.urls")),
+    path("workbench/datacenter/", include("yaojian.datacenter.urls")),
+    path("workbench/holidays/", include("yaojian.core.urls")),
+    path("", include("yaojian.licensing.urls")),
+    path("", include("yaojian.accounts.urls")),
+    path("elicence/", include("yaojian.elicence.urls")),
+    path("", include("yaojian.portal.urls")),
+]
+
+handler404 = "yaojian.api.not_found"

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class TodoOut(Schema):
+    id: int
+    source: str
+    kind: str
+    title: str
+    body: str
+    link: str
+    status: str
+    due_at: datetime | None
+    created_at: datetime
+    object_type: str
+    object_id: str
+
+
+class MessageOut(Schema):
+    id: int
+    source: str
+    subject: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
