@@ -195,6 +195,8 @@ def _register_routers() -> None:
     from yaojian.elicence.api import router as elicence_router
     from yaojian.licensing.api import router as licensing_router
     from yaojian.registry.api import router as registry_router
+    from yaojian.trace.api import public_router as trace_public_router
+    from yaojian.trace.api import router as trace_router
     from yaojian.workbench.api import router as workbench_router
 
     api.add_router("/v1/", core_router)
@@ -206,6 +208,8 @@ def _register_routers() -> None:
     api.add_router("/v1/quality", quality_router)
     api.add_router("/v1/elicence", elicence_router)
     api.add_router("/v1/licensing", licensing_router)
+    api.add_router("/v1/public/trace", trace_public_router)
+    api.add_router("/v1/trace", trace_router)
 
 
 _register_routers()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yaojian.datacenter",
     "yaojian.elicence",
     "yaojian.licensing",
+    "yaojian.trace",
     "yaojian.workbench",
     "yaojian.portal",
     "yaojian.demo",

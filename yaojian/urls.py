@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("yaojian.licensing.urls")),
     path("", include("yaojian.accounts.urls")),
     path("elicence/", include("yaojian.elicence.urls")),
+    path("epcis/", include("yaojian.trace.urls")),
+    path("", include("yaojian.trace.page_urls")),
     path("", include("yaojian.portal.urls")),
 ]
 

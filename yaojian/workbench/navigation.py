@@ -58,7 +58,7 @@ SECTIONS: list[NavSection] = [
             NavItem("inspection", _("Inspections"), "bi-clipboard-check"),
             NavItem("sampling", _("Sampling"), "bi-eyedropper"),
             NavItem("enforcement", _("Penalty cases"), "bi-hammer"),
-            NavItem("trace", _("Traceability"), "bi-upc-scan"),
+            NavItem("trace", _("Traceability"), "bi-upc-scan", "trace:overview"),
             NavItem("complaints", _("Complaints"), "bi-chat-square-text"),
             NavItem("risk", _("Credit and risk"), "bi-graph-up-arrow"),
             NavItem("vigilance", _("Adverse reactions"), "bi-heart-pulse"),

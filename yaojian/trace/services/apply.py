@@ -1,0 +1,622 @@
+"""Applying events to the current state of codes, chunk by chunk.
+
+A `StateBook` loads the states of every code a chunk of events names (and the children packed
+in them) with a few queries, applies the events in order in memory, checks what the sender is
+entitled to report, raises anomalies, and writes everything back with bulk statements. The
+state is never recomputed from all events: each event moves the codes it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from yaojian.trace import codes as code_parser
+from yaojian.trace.choices import CodeStatus
+from yaojian.trace.models import Anomaly, Batch, CodeRule, CodeState, Site
+
+# Where a bare CBV business step or disposition moves a code.
+DISPOSITION_STATUS = {
+    "active": CodeStatus.ACTIVE,
+    "in_progress": CodeStatus.ACTIVE,
+    "in_transit": CodeStatus.IN_TRANSIT,
+    "dispensed": CodeStatus.DISPENSED,
+    "retail_sold": CodeStatus.DISPENSED,
+    "returned": CodeStatus.RETURNED,
+    "recalled": CodeStatus.RECALLED,
+    "destroyed": CodeStatus.DESTROYED,
+    "expired": CodeStatus.EXPIRED,
+    "inactive": CodeStatus.DECOMMISSIONED,
+    "no_pedigree_match": CodeStatus.ACTIVE,
+}
+BIZ_STEP_STATUS = {
+    "commissioning": CodeStatus.ACTIVE,
+    "shipping": CodeStatus.IN_TRANSIT,
+    "departing": CodeStatus.IN_TRANSIT,
+    "receiving": CodeStatus.ACTIVE,
+    "arriving": CodeStatus.ACTIVE,
+    "accepting": CodeStatus.ACTIVE,
+    "retail_selling": CodeStatus.DISPENSED,
+    "dispensing": CodeStatus.DISPENSED,
+    "returning": CodeStatus.RETURNED,
+    "destroying": CodeStatus.DESTROYED,
+    "decommissioning": CodeStatus.DECOMMISSIONED,
+    "recalling": CodeStatus.RECALLED,
+}
+RECEIVING_STEPS = frozenset({"receiving", "arriving", "accepting"})
+SHIPPING_STEPS = frozenset({"shipping", "departing"})
+END_STATUSES = frozenset({CodeStatus.DISPENSED, CodeStatus.DESTROYED, CodeStatus.DECOMMISSIONED})
+# A code seen in two cities within this time is a copy (no delivery is faster).
+IMPOSSIBLE_TRAVEL = dt.timedelta(minutes=30)
+LOT_KEYS = ("cbvmda:lotNumber", "lotNumber", "https://ref.gs1.org/cbv/lotNumber")
+EXPIRY_KEYS = ("cbvmda:itemExpirationDate", "itemExpirationDate")
+
+
+class Refusal(Exception):
+    """The sender is provably not entitled to report this event."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.field, self.message = code, field, message
+
+
+def canonical(identifier: str) -> str:
+    """The canonical form of a code, or the identifier itself when it is not a code we parse."""
+    parsed = code_parser.try_parse(identifier)
+    return parsed.canonical if parsed else identifier
+
+
+def bare(value: str | None) -> str:
+    """The bare CBV word of a business step or disposition given as word, CURIE or URI."""
+    if not value:
+        return ""
+    from yaojian.trace.epcis import normalise_cbv
+
+    return normalise_cbv(value, "bizStep")
+
+
+@dataclass
+class Codes:
+    """The codes one event names, canonical, by role."""
+
+    epcs: list[str] = field(default_factory=list)
+    parent: str = ""
+    children: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+
+    def named(self) -> list[tuple[str, str]]:
+        rows = [(c, "epc") for c in self.epcs]
+        rows += [(self.parent, "parent")] if self.parent else []
+        rows += [(c, "child") for c in self.children]
+        rows += [(c, "input") for c in self.inputs]
+        rows += [(c, "output") for c in self.outputs]
+        rows += [(c, "class") for c in self.classes]
+        return rows
+
+    def instances(self) -> list[str]:
+        found = [*self.epcs, *self.children, *self.inputs, *self.outputs]
+        return [*found, self.parent] if self.parent else found
+
+
+def codes_of(event: dict[str, Any]) -> Codes:
+    def many(key: str) -> list[str]:
+        return [canonical(str(v)) for v in event.get(key) or [] if v]
+
+    def classes(*keys: str) -> list[str]:
+        return [
+            canonical(str(item.get("epcClass")))
+            for key in keys
+            for item in event.get(key) or []
+            if isinstance(item, dict) and item.get("epcClass")
+        ]
+
+    return Codes(
+        epcs=many("epcList"),
+        parent=canonical(str(event["parentID"])) if event.get("parentID") else "",
+        children=many("childEPCs"),
+        inputs=many("inputEPCList"),
+        outputs=many("outputEPCList"),
+        classes=classes(
+            "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"
+        ),
+    )
+
+
+def event_time(event: dict[str, Any]) -> dt.datetime:
+    value = parse_datetime(str(event.get("eventTime", "")))
+    if value is None:
+        raise Refusal("event_time", "eventTime", _("The event time is not a date and time."))
+    return value
+
+
+def _party_ids(event: dict[str, Any], key: str, inner: str) -> list[str]:
+    return [
+        str(item.get(inner))
+        for item in event.get(key) or []
+        if isinstance(item, dict) and item.get(inner)
+    ]
+
+
+@dataclass
+class Outcome:
+    anomalies: list[Anomaly] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class StateBook:
+    """The states of the codes one chunk touches, loaded once and written back in bulk."""
+
+    def __init__(self, sender: Any) -> None:
+        self.sender = sender
+        self.states: dict[str, CodeState] = {}
+        self.new: dict[str, CodeState] = {}
+        self.dirty: set[str] = set()
+        self.sites: dict[str, Site | None] = {}
+        self.rules: dict[str, CodeRule | None] = {}
+        self.batches: dict[tuple[str, str], Batch | None] = {}
+        self.licensed: dict[int, bool] = {}
+        self.children_of: dict[str, list[str]] = {}
+        self.anomalies: list[Anomaly] = []
+
+    # loading -------------------------------------------------------------------------------
+
+    def load(self, events: Iterable[tuple[dict[str, Any], Codes]]) -> None:
+        wanted: set[str] = set()
+        sites: set[str] = set()
+        for event, named in events:
+            wanted.update(named.instances())
+            for key in ("readPoint", "bizLocation"):
+                if isinstance(event.get(key), dict) and event[key].get("id"):
+                    sites.add(str(event[key]["id"]))
+            sites.update(_party_ids(event, "sourceList", "source"))
+            sites.update(_party_ids(event, "destinationList", "destination"))
+        wanted -= set(self.states)
+        for chunk in _chunks(sorted(wanted)):
+            for state in CodeState.objects.filter(code__in=chunk):
+                self.states[state.code] = state
+        # children travel with their case or pallet: load them (three levels deep at most)
+        parents = [code for code in wanted if code in self.states]
+        for _level in range(3):
+            if not parents:
+                break
+            found = []
+            for chunk in _chunks(parents):
+                for state in CodeState.objects.filter(parent__in=chunk):
+                    self.states.setdefault(state.code, state)
+                    self.children_of.setdefault(state.parent, []).append(state.code)
+                    found.append(state.code)
+            parents = found
+        missing = [s for s in sites if s not in self.sites]
+        for chunk in _chunks(missing):
+            known = {
+                site.identifier: site
+                for site in Site.objects.filter(identifier__in=chunk).select_related("enterprise")
+            }
+            for identifier in chunk:
+                self.sites[identifier] = known.get(identifier)
+
+    def _rule(self, product_key: str) -> CodeRule | None:
+        if product_key not in self.rules:
+            self.rules[product_key] = (
+                CodeRule.objects.filter(product_key=product_key, active=True)
+                .select_related("product")
+                .first()
+            )
+        return self.rules[product_key]
+
+    def _batch(self, product_key: str, batch_no: str) -> Batch | None:
+        key = (product_key, batch_no)
+        if key not in self.batches:
+            self.batches[key] = Batch.objects.filter(
+                product_key=product_key, batch_no=batch_no
+            ).first()
+        return self.batches[key]
+
+    def _new_batch(self, product_key: str, batch_no: str, expiry: dt.date | None) -> Batch:
+        """The first commissioning of a batch registers it, held by its commissioner."""
+        rule = self._rule(product_key)
+        batch, _created = Batch.objects.get_or_create(
+            product_key=product_key,
+            batch_no=batch_no,
+            defaults={
+                "product": rule.product,
+                "holder": self.sender,
+                "expiry_date": expiry,
+                "region_code": self.sender.region_code,
+            },
+        )
+        self.batches[(product_key, batch_no)] = batch
+        return batch
+
+    def _is_licensed(self, enterprise: Any) -> bool:
+        if enterprise.pk not in self.licensed:
+            from yaojian.registry.choices import LicenceStatus
+            from yaojian.registry.models import Licence
+
+            self.licensed[enterprise.pk] = Licence.objects.filter(
+                holder_id=enterprise.pk, status=LicenceStatus.VALID
+            ).exists()
+        return self.licensed[enterprise.pk]
+
+    # checking ------------------------------------------------------------------------------
+
+    def check(self, event: dict[str, Any], named: Codes) -> None:
+        """Refuse what the sender is provably not entitled to report (raises Refusal)."""
+        for key in ("readPoint", "bizLocation"):
+            identifier = (
+                (event.get(key) or {}).get("id") if isinstance(event.get(key), dict) else None
+            )
+            site = self.sites.get(str(identifier)) if identifier else None
+            if site is not None and site.enterprise_id != self.sender.pk:
+                raise Refusal(
+                    "site_of_other",
+                    f"{key}.id",
+                    _("The location %(site)s is registered to another enterprise.")
+                    % {"site": identifier},
+                )
+        step = bare(event.get("bizStep"))
+        if step == "commissioning":
+            for code in named.epcs:
+                self._check_commissioner(code)
+            return
+        receiving = step in RECEIVING_STEPS
+        for code in named.instances():
+            state = self.states.get(code)
+            if state is None or state.holder_id in (None, self.sender.pk):
+                continue
+            if (
+                receiving
+                and state.status == CodeStatus.IN_TRANSIT
+                and (state.next_holder_id in (None, self.sender.pk))
+            ):
+                continue
+            raise Refusal(
+                "code_held_by_other",
+                "epcList",
+                _("The code %(code)s is held by another enterprise; only its holder may report it.")
+                % {"code": code},
+            )
+
+    def _check_commissioner(self, code: str) -> None:
+        parsed = code_parser.try_parse(code)
+        if parsed is None or not parsed.product_key:
+            return
+        rule = self._rule(parsed.product_key)
+        if rule is None:
+            return
+        product = rule.product
+        entitled = {rule.enterprise_id, product.holder_id, product.manufacturer_id}
+        if self.sender.pk not in entitled:
+            raise Refusal(
+                "product_of_other",
+                "epcList",
+                _(
+                    "The product identifier of %(code)s is filed by another enterprise; only "
+                    "its holder or manufacturer may commission codes for it."
+                )
+                % {"code": code},
+            )
+
+    # applying ------------------------------------------------------------------------------
+
+    def apply(self, event: dict[str, Any], named: Codes, stored: Any) -> None:
+        """Move the codes `event` names; `stored` is the Event row (for anomalies)."""
+        at = event_time(event)
+        step = bare(event.get("bizStep"))
+        disposition = bare(event.get("disposition"))
+        action = event.get("action", "")
+        self._unregistered(event, stored)
+        kind = event.get("type")
+        if kind == "AggregationEvent" or (kind == "AssociationEvent"):
+            self._aggregate(event, named, at, action, stored)
+        if kind == "TransformationEvent":
+            for code in named.inputs:
+                self._move(code, CodeStatus.DECOMMISSIONED, at, step, stored, event)
+            for code in named.outputs:
+                self._commission(code, at, event, stored)
+            return
+        targets = named.epcs if kind != "AggregationEvent" else []
+        if kind == "TransactionEvent" and named.parent:
+            targets = [*targets, named.parent]
+        if action == "DELETE" and kind == "ObjectEvent":
+            for code in targets:
+                self._move(code, CodeStatus.DECOMMISSIONED, at, step, stored, event)
+            return
+        if step == "commissioning" or (action == "ADD" and kind == "ObjectEvent"):
+            for code in targets:
+                self._commission(code, at, event, stored)
+            return
+        status = DISPOSITION_STATUS.get(disposition) or BIZ_STEP_STATUS.get(step)
+        for code in targets:
+            self._move(code, status, at, step, stored, event)
+
+    def _state(self, code: str) -> CodeState | None:
+        return self.states.get(code)
+
+    def _touch(self, state: CodeState) -> None:
+        if state.code not in self.new:
+            self.dirty.add(state.code)
+
+    def _commission(self, code: str, at: dt.datetime, event: dict, stored: Any) -> None:
+        existing = self.states.get(code)
+        if existing is not None:
+            if existing.commissioned_at is not None:
+                self.raise_anomaly(
+                    "duplicate_commissioning",
+                    code,
+                    stored,
+                    {
+                        "first_commissioned_at": existing.commissioned_at.isoformat(),
+                        "first_holder": existing.holder_id,
+                    },
+                )
+                return
+            state = existing
+        else:
+            state = CodeState(code=code)
+            self.states[code] = state
+            self.new[code] = state
+        parsed = code_parser.try_parse(code)
+        ilmd = event.get("ilmd") or {}
+        batch_no = next((str(ilmd[k]) for k in LOT_KEYS if ilmd.get(k)), "")
+        expiry = next((parse_date(str(ilmd[k])[:10]) for k in EXPIRY_KEYS if ilmd.get(k)), None)
+        if parsed is not None:
+            state.product_key = parsed.product_key
+            batch_no = parsed.batch or batch_no
+            expiry = parsed.expiry or expiry
+            if parsed.product_key and self._rule(parsed.product_key) is None:
+                self.raise_anomaly(
+                    "unknown_product", code, stored, {"product_key": parsed.product_key}
+                )
+        state.batch_no = batch_no[:40]
+        state.expiry_date = expiry
+        if state.product_key and state.batch_no:
+            state.batch = self._batch(state.product_key, state.batch_no)
+            if state.batch is None and self._rule(state.product_key) is not None:
+                state.batch = self._new_batch(state.product_key, state.batch_no, expiry)
+            if state.batch is not None and state.expiry_date is None:
+                state.expiry_date = state.batch.expiry_date
+        state.status = CodeStatus.ACTIVE
+        state.holder = self.sender
+        state.region_code = self.sender.region_code
+        state.commissioned_at = at
+        state.last_event_time = at
+        state.last_biz_step = "commissioning"
+        state.path = [self.sender.region_code]
+        self._touch(state)
+
+    def _move(
+        self,
+        code: str,
+        status: str | None,
+        at: dt.datetime,
+        step: str,
+        stored: Any,
+        event: dict,
+        *,
+        carried: bool = False,
+    ) -> None:
+        state = self.states.get(code)
+        if state is None:
+            if step in RECEIVING_STEPS and not carried:
+                self.raise_anomaly("receipt_without_shipment", code, stored, {"step": step})
+            return
+        if state.status in END_STATUSES and status not in (CodeStatus.RETURNED,) and not carried:
+            if status == CodeStatus.DISPENSED and state.status == CodeStatus.DISPENSED:
+                self.raise_anomaly(
+                    "dispensed_twice",
+                    code,
+                    stored,
+                    {
+                        "first_dispensed_at": state.dispensed_at.isoformat()
+                        if state.dispensed_at
+                        else "",
+                        "first_region": state.region_code,
+                        "second_region": self.sender.region_code,
+                    },
+                )
+            else:
+                self.raise_anomaly(
+                    "event_after_end", code, stored, {"status": state.status, "step": step}
+                )
+        if state.last_event_time and at < state.last_event_time:
+            if not carried:
+                self.raise_anomaly(
+                    "out_of_order",
+                    code,
+                    stored,
+                    {"last_event_time": state.last_event_time.isoformat()},
+                )
+            return
+        if (
+            not carried
+            and state.last_event_time
+            and state.region_code
+            and state.region_code[:4] != self.sender.region_code[:4]
+            and at - state.last_event_time < IMPOSSIBLE_TRAVEL
+            and not (step in RECEIVING_STEPS and state.status == CodeStatus.IN_TRANSIT)
+        ):
+            self.raise_anomaly(
+                "impossible_travel",
+                code,
+                stored,
+                {
+                    "earlier_region": state.region_code,
+                    "earlier_time": state.last_event_time.isoformat(),
+                    "region": self.sender.region_code,
+                },
+            )
+        if step in RECEIVING_STEPS and not carried:
+            if state.status != CodeStatus.IN_TRANSIT:
+                self.raise_anomaly(
+                    "receipt_without_shipment", code, stored, {"status": state.status}
+                )
+            elif state.holder_id and not self._is_licensed(state.holder):
+                self.raise_anomaly("unlicensed_party", code, stored, {"shipper": state.holder_id})
+        if step in SHIPPING_STEPS and not carried:
+            consignee = self._consignee(event)
+            state.next_holder = consignee
+            if consignee is not None and not self._is_licensed(consignee):
+                self.raise_anomaly("unlicensed_party", code, stored, {"consignee": consignee.pk})
+        elif not carried or step in RECEIVING_STEPS:
+            state.next_holder = None
+        if status == CodeStatus.DISPENSED:
+            state.dispense_count += 1
+            if state.dispensed_at is None:
+                state.dispensed_at = at
+            if state.expiry_date and at.date() > state.expiry_date and not carried:
+                self.raise_anomaly(
+                    "dispensed_after_expiry",
+                    code,
+                    stored,
+                    {"expiry_date": state.expiry_date.isoformat()},
+                )
+            if state.status == CodeStatus.RECALLED and not carried:
+                self.raise_anomaly("dispensed_after_recall", code, stored, {})
+        if step in RECEIVING_STEPS:
+            state.holder = self.sender
+            state.region_code = self.sender.region_code
+            if not state.path or state.path[-1] != self.sender.region_code:
+                state.path = [*state.path, self.sender.region_code]
+        if status is not None:
+            state.status = status
+        state.last_event_time = at
+        state.last_biz_step = step
+        self._touch(state)
+        for child in self.children_of.get(code, []):
+            self._move(child, status, at, step, stored, event, carried=True)
+
+    def _consignee(self, event: dict) -> Any:
+        for identifier in _party_ids(event, "destinationList", "destination"):
+            site = self.sites.get(identifier)
+            if site is not None:
+                return site.enterprise
+        return None
+
+    def _aggregate(self, event: dict, named: Codes, at: dt.datetime, action: str, stored) -> None:
+        parent = named.parent
+        if not parent:
+            return
+        if action == "ADD":
+            if parent not in self.states:
+                self._commission(parent, at, {}, stored)
+            children = self.children_of.setdefault(parent, [])
+            for child in named.children:
+                state = self.states.get(child)
+                if state is None:
+                    continue
+                if state.parent and state.parent != parent:
+                    old = self.children_of.get(state.parent, [])
+                    if child in old:
+                        old.remove(child)
+                state.parent = parent
+                if child not in children:
+                    children.append(child)
+                self._touch(state)
+            self._check_count(parent, children, stored)
+        elif action == "DELETE":
+            released = named.children or list(self.children_of.get(parent, []))
+            for child in released:
+                state = self.states.get(child)
+                if state is not None and state.parent == parent:
+                    state.parent = ""
+                    self._touch(state)
+            remaining = [c for c in self.children_of.get(parent, []) if c not in released]
+            self.children_of[parent] = remaining
+
+    def _check_count(self, parent: str, children: list[str], stored) -> None:
+        parsed = code_parser.try_parse(parent)
+        if parsed is None or not parsed.product_key:
+            return
+        rule = self._rule(parsed.product_key)
+        if rule is not None and rule.units_per_package and len(children) != rule.units_per_package:
+            self.raise_anomaly(
+                "aggregation_count",
+                parent,
+                stored,
+                {
+                    "children": len(children),
+                    "expected": rule.units_per_package,
+                },
+            )
+
+    def _unregistered(self, event: dict, stored) -> None:
+        identifiers = []
+        for key in ("readPoint", "bizLocation"):
+            value = event.get(key)
+            if isinstance(value, dict) and value.get("id"):
+                identifiers.append(str(value["id"]))
+        identifiers += _party_ids(event, "sourceList", "source")
+        identifiers += _party_ids(event, "destinationList", "destination")
+        for identifier in dict.fromkeys(identifiers):
+            if identifier in self.sites and self.sites[identifier] is None:
+                self.raise_anomaly(
+                    "unregistered_identifier", "", stored, {"identifier": identifier}
+                )
+
+    def raise_anomaly(self, rule: str, code: str, stored: Any, evidence: dict) -> None:
+        self.anomalies.append(
+            Anomaly(
+                rule=rule,
+                code=code,
+                enterprise=self.sender,
+                event=stored,
+                region_code=self.sender.region_code,
+                evidence=evidence,
+            )
+        )
+
+    # writing -------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        if self.new:
+            CodeState.objects.bulk_create(list(self.new.values()), batch_size=1000)
+        changed = [self.states[c] for c in self.dirty if c not in self.new]
+        if changed:
+            CodeState.objects.bulk_update(
+                changed,
+                [
+                    "status",
+                    "holder",
+                    "next_holder",
+                    "region_code",
+                    "location",
+                    "parent",
+                    "dispensed_at",
+                    "dispense_count",
+                    "last_event_time",
+                    "last_biz_step",
+                    "path",
+                    "batch",
+                    "batch_no",
+                    "expiry_date",
+                    "product_key",
+                    "commissioned_at",
+                ],
+                batch_size=500,
+            )
+        if self.anomalies:
+            Anomaly.objects.bulk_create(self.anomalies, batch_size=500, ignore_conflicts=True)
+        self.new, self.dirty, self.anomalies = {}, set(), []
+
+    def forget(self) -> None:
+        """After a flush: drop cached states so that the next chunk reads fresh rows."""
+        self.states.clear()
+        self.children_of.clear()
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def holders_query(batch_ids: list[int]) -> Q:
+    return Q(batch_id__in=batch_ids) & ~Q(status__in=list(END_STATUSES))

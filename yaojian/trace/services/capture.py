@@ -1,0 +1,372 @@
+"""EPCIS capture: store a document durably, then validate and apply its events.
+
+`capture_submit` writes the document to disk and records a job before anything is answered,
+so an acknowledged capture survives a crash; `capture_run` (a background task) streams the
+document, validates every event, refuses what the sender may not report, stores each event
+once (the same eventID, or the same canonical hash, is "already stored") and moves the codes.
+
+Rollback mode (the default, `GS1-Capture-Error-Behaviour: rollback`) stores nothing when any
+event is invalid or refused; proceed mode stores every acceptable event and lists the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yaojian.accounts.choices import EnterpriseRight
+from yaojian.audit import services as audit
+from yaojian.core.errors import DomainError, PermissionDenied, ValidationFailed
+from yaojian.trace import epcis
+from yaojian.trace.choices import JobStatus
+from yaojian.trace.models import CaptureJob, Event, EventCode
+from yaojian.trace.services.apply import Codes, Refusal, StateBook, bare, codes_of, event_time
+
+CHUNK = 500
+CONTENT_TYPES = frozenset(
+    {"application/json", "application/ld+json", "application/xml", "text/xml"}
+)
+COPY_BUFFER = 1 << 20
+
+
+class DocumentTooLarge(DomainError):
+    code = "too_large"
+    status = 413
+    title = gettext_lazy("The document is too large")
+
+
+class CaptureRefused(DomainError):
+    code = "capture_refused"
+    status = 422
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "YAOJIAN_EPCIS_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def inbox() -> Path:
+    path = Path(settings.VAR_DIR) / "trace" / "inbox"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def require_trace_right(actor: Any) -> Any:
+    if not getattr(actor, "is_enterprise_user", False) or not actor.has_enterprise_right(
+        EnterpriseRight.TRACE
+    ):
+        audit.record_denied(actor, "trace.capture", "no right to report traceability data")
+        raise PermissionDenied(
+            _(
+                "Only an enterprise account or token with the right to report traceability data may capture events."
+            )
+        )
+    return actor.enterprise
+
+
+def capture_submit(
+    *,
+    actor: Any,
+    stream: IO[bytes],
+    content_type: str,
+    rollback: bool = True,
+    channel: str = "epcis",
+    run: bool = True,
+) -> CaptureJob:
+    """Keep the document on disk and record the job; the work runs in the background."""
+    enterprise = require_trace_right(actor)
+    content_type = (content_type or "application/json").split(";")[0].strip().lower()
+    if content_type not in CONTENT_TYPES:
+        raise ValidationFailed.field(
+            "Content-Type",
+            _("Send EPCIS documents as application/json, application/ld+json or application/xml."),
+            code="unsupported_media_type",
+        )
+    job = CaptureJob(
+        sender=enterprise,
+        region_code=enterprise.region_code,
+        submitted_by=str(getattr(actor, "username", actor))[:150],
+        channel=channel,
+        content_type=content_type,
+        rollback=rollback,
+    )
+    target = inbox() / f"{job.id}.doc"
+    digest, size, limit = hashlib.sha256(), 0, max_bytes()
+    try:
+        with target.open("wb") as out:
+            while chunk := stream.read(COPY_BUFFER):
+                size += len(chunk)
+                if size > limit:
+                    raise DocumentTooLarge(
+                        _("The document is larger than %(mb)d MB: split it into several captures.")
+                        % {"mb": limit // (1024 * 1024)}
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise ValidationFailed.field("body", _("The document is empty."), code="empty")
+    job.path, job.size, job.sha256 = str(target), size, digest.hexdigest()
+    with transaction.atomic():
+        job.save()
+        audit.record(actor=actor, action="trace.capture.submit", obj=job, detail=f"{size} bytes")
+        if run:
+            transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: Any) -> None:
+    from yaojian.trace.tasks import run_capture
+
+    run_capture.enqueue(str(job_id))
+
+
+def _problem(index: int | None, event_id: str, field: str, code: str, message: str) -> dict:
+    return {
+        "eventIndex": index,
+        "eventID": event_id,
+        "field": field,
+        "code": code,
+        "message": str(message),
+    }
+
+
+def _events(job: CaptureJob) -> Iterator[tuple[int, dict, dict]]:
+    """(index, event, namespace prefixes of the document) for every event, streamed.
+
+    The prefixes come from a first pass over the header: a JSON document may declare its
+    @context after its events."""
+    declared = getattr(job, "_namespaces", {})
+    with open(job.path, "rb") as stream:
+        events = epcis.iter_events(stream, job.content_type)
+        for index, event in events:
+            yield index, event, {**declared, **events.namespaces}
+
+
+def _envelope_problems(job: CaptureJob) -> list[dict]:
+    with open(job.path, "rb") as stream:
+        header = epcis.document_header(stream, job.content_type)
+    job._namespaces = dict(header.namespaces)  # type: ignore[attr-defined]
+    return [
+        _problem(p.event_index, p.event_id, p.field, p.code, p.message)
+        for p in epcis.validate_document_envelope(header)
+    ]
+
+
+def capture_run(job_id: Any) -> CaptureJob:
+    """Process one job (idempotent: a finished job is left as it is)."""
+    with transaction.atomic():
+        job = CaptureJob.objects.select_for_update().select_related("sender").get(pk=job_id)
+        if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+            return job
+        job.status, job.started_at = JobStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    problems: list[dict] = []
+    counts = {"total": 0, "stored": 0, "duplicate": 0, "refused": 0, "epcs": 0}
+    try:
+        problems.extend(_envelope_problems(job))
+        if problems:
+            pass
+        elif job.rollback:
+            # First pass: structure only, so that an invalid event stores nothing.
+            for index, event, namespaces in _events(job):
+                for problem in epcis.validate_event(event, index=index, context=namespaces):
+                    problems.append(
+                        _problem(
+                            index,
+                            event.get("eventID", ""),
+                            problem.field,
+                            problem.code,
+                            problem.message,
+                        )
+                    )
+                    if len(problems) >= 100:
+                        break
+                if len(problems) >= 100:
+                    break
+            if not problems:
+                with transaction.atomic():
+                    _store_all(job, problems, counts, proceed=False)
+                    if problems:
+                        transaction.set_rollback(True)
+        else:
+            _store_all(job, problems, counts, proceed=True)
+    except epcis.DocumentInvalid as invalid:
+        problems.extend(
+            _problem(p.event_index, p.event_id, p.field, p.code, p.message)
+            for p in invalid.problems
+        )
+    failed = bool(problems) and (job.rollback or counts["total"] == 0)
+    job.status = (
+        JobStatus.FAILED
+        if failed or (problems and counts["stored"] == 0 and counts["duplicate"] == 0)
+        else JobStatus.SUCCEEDED
+    )
+    if failed:
+        counts["stored"] = counts["duplicate"] = counts["epcs"] = 0
+    job.events_total = counts["total"]
+    job.events_stored = counts["stored"]
+    job.events_duplicate = counts["duplicate"]
+    job.events_refused = counts["refused"]
+    job.epcs = counts["epcs"]
+    job.problems = problems[:1000]
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def _store_all(job: CaptureJob, problems: list[dict], counts: dict, *, proceed: bool) -> None:
+    book = StateBook(job.sender)
+    batch: list[tuple[int, dict, dict]] = []
+    for item in _events(job):
+        batch.append(item)
+        if len(batch) >= CHUNK:
+            _store_chunk(job, book, batch, problems, counts, proceed=proceed)
+            batch = []
+            if problems and not proceed:
+                return
+    if batch:
+        _store_chunk(job, book, batch, problems, counts, proceed=proceed)
+
+
+def _store_chunk(
+    job: CaptureJob,
+    book: StateBook,
+    items: list[tuple[int, dict, dict]],
+    problems: list[dict],
+    counts: dict,
+    *,
+    proceed: bool,
+) -> None:
+    prepared: list[tuple[int, dict, str, Codes]] = []
+    for index, event, namespaces in items:
+        counts["total"] += 1
+        if proceed:
+            found = epcis.validate_event(event, index=index, context=namespaces)
+            if found:
+                counts["refused"] += 1
+                problems.extend(
+                    _problem(index, event.get("eventID", ""), p.field, p.code, p.message)
+                    for p in found
+                )
+                continue
+        prepared.append((index, event, epcis.event_hash(event, namespaces), codes_of(event)))
+    ids = [e.get("eventID") for _i, e, _h, _c in prepared if e.get("eventID")]
+    hashes = [h for _i, _e, h, _c in prepared]
+    known_ids = dict(Event.objects.filter(event_id__in=ids).values_list("event_id", "event_hash"))
+    known_hashes = set(
+        Event.objects.filter(event_hash__in=hashes).values_list("event_hash", flat=True)
+    )
+    book.load((event, named) for _i, event, _h, named in prepared)
+    new_events: list[Event] = []
+    links: list[tuple[Event, Codes]] = []
+    with transaction.atomic():
+        for index, event, digest, named in prepared:
+            event_id = event.get("eventID") or None
+            if digest in known_hashes or (event_id and known_ids.get(event_id) == digest):
+                counts["duplicate"] += 1
+                continue
+            if event_id and event_id in known_ids:
+                if event.get("errorDeclaration"):
+                    Event.objects.filter(event_id=event_id).update(
+                        corrected_by=str(event["errorDeclaration"].get("declarationTime", ""))[:200]
+                    )
+                    counts["stored"] += 1
+                    continue
+                counts["refused"] += 1
+                problems.append(
+                    _problem(
+                        index,
+                        event_id,
+                        "eventID",
+                        "event_id_conflict",
+                        _("Another, different event with the eventID %(id)s is already stored.")
+                        % {"id": event_id},
+                    )
+                )
+                if not proceed:
+                    return
+                continue
+            try:
+                book.check(event, named)
+                at = event_time(event)
+            except Refusal as refusal:
+                counts["refused"] += 1
+                problems.append(
+                    _problem(index, event_id or "", refusal.field, refusal.code, refusal.message)
+                )
+                if not proceed:
+                    return
+                continue
+            stored = Event(
+                event_id=event_id,
+                event_hash=digest,
+                type=str(event.get("type", ""))[:24],
+                action=str(event.get("action", ""))[:8],
+                biz_step=bare(event.get("bizStep"))[:200],
+                disposition=bare(event.get("disposition"))[:200],
+                event_time=at,
+                read_point=str((event.get("readPoint") or {}).get("id", ""))[:200],
+                biz_location=str((event.get("bizLocation") or {}).get("id", ""))[:200],
+                sender=job.sender,
+                region_code=job.region_code,
+                job=job,
+                body=event,
+            )
+            book.apply(event, named, stored)
+            new_events.append(stored)
+            links.append((stored, named))
+            known_hashes.add(digest)
+            if event_id:
+                known_ids[event_id] = digest
+            counts["stored"] += 1
+            counts["epcs"] += len(named.instances())
+        Event.objects.bulk_create(new_events, batch_size=500)
+        for anomaly in book.anomalies:
+            if anomaly.event is not None:
+                anomaly.event_id = anomaly.event.pk
+        EventCode.objects.bulk_create(
+            [
+                EventCode(event=stored, code=code[:200], role=role)
+                for stored, named in links
+                for code, role in named.named()
+            ],
+            batch_size=2000,
+        )
+        book.flush()
+    book.forget()
+
+
+def capture_event(*, actor: Any, event: dict, content_type: str = "application/json") -> CaptureJob:
+    """POST /epcis/events: one event, captured at once (still through a job, for the record)."""
+    import io
+    import json
+
+    body = json.dumps(event, ensure_ascii=False).encode()
+    job = capture_submit(actor=actor, stream=io.BytesIO(body), content_type=content_type, run=False)
+    return capture_run(job.pk)
+
+
+def pending_jobs() -> list[Any]:
+    """Jobs acknowledged but not finished after a crash: waiting for 5 minutes, or running
+    for 30 (a run that died with its process; its transaction was rolled back)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    now = timezone.now()
+    stale = Q(status=JobStatus.PENDING, created_at__lt=now - timedelta(minutes=5)) | Q(
+        status=JobStatus.RUNNING, started_at__lt=now - timedelta(minutes=30)
+    )
+    return list(CaptureJob.objects.filter(stale).values_list("pk", flat=True))
