@@ -20,16 +20,30 @@ def home(request):
 
 
 def verify(request):
-    """Verify an electronic licence by its number, its QR code's content or link; say what
-    the text was taken for (a traceability code is recognised, its check is not open yet)."""
+    """Verify a pack's traceability code (Chinese, GS1 DataMatrix or Digital Link, UDI) or an
+    electronic licence (its number, its QR code's content or link) in one box."""
+    from yaojian.core.context import client_ip
+    from yaojian.elicence import payload
     from yaojian.elicence import selectors as elicence
+    from yaojian.trace import codes as trace_codes
+    from yaojian.trace.services import verify as trace
 
     code = request.GET.get("code", "")[:2000]
-    return render(
-        request,
-        "portal/verify.html",
-        {"nav": "verify", "code": code, "check": elicence.verify_input(code)},
-    )
+    context = {"nav": "verify", "code": code, "batch": request.GET.get("batch", "")[:40]}
+    text = code.strip()
+    if text and not payload.looks_like_payload(text) and trace_codes.looks_like_code(text):
+        try:
+            context["trace"] = trace.verify(
+                text,
+                ip=client_ip(request.META) or "",
+                region_code=request.GET.get("region", "")[:6],
+                batch_no=context["batch"],
+            )
+        except trace.RateLimited as error:
+            context["trace_error"] = str(error.detail)
+        return render(request, "portal/verify.html", context)
+    context["check"] = elicence.verify_input(code)
+    return render(request, "portal/verify.html", context)
 
 
 def _position(request) -> tuple[float, float] | None:

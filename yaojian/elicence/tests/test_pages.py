@@ -71,13 +71,14 @@ def test_the_portal_verify_page_takes_a_number_a_payload_or_a_link(client, issue
             assert secret not in html
 
 
-def test_the_portal_verify_page_explains_what_it_cannot_check(client, db):
+def test_the_portal_verify_page_tells_packs_from_licences(client, db):
     url = reverse("portal:verify")
     empty = client.get(url)
     assert empty.context["check"].kind == "empty" and "data-verdict" not in empty.content.decode()
     trace = client.get(url, {"code": "81234567890123456789"})
-    assert trace.context["check"].kind == "trace_code"
-    assert 'data-testid="trace-not-open"' in trace.content.decode()
+    assert "check" not in trace.context
+    assert trace.context["trace"]["result"] == "unknown_code"
+    assert 'data-trace-result="unknown_code"' in trace.content.decode()
     unknown = client.get(url, {"code": "赣DA3601999999"})
     assert unknown.context["check"].result.verdict == "unknown"
 

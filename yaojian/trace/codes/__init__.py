@@ -160,3 +160,13 @@ def _numeric(text: str, offset: int) -> ParsedCode:
                 ),
             ) from None
         raise
+
+
+_CODE_LIKE = re.compile(r"^(\(\d{2,4}\)|\][dCQe][0-9]|urn:epc:|urn:yaojian:|MA\.|TCM:|\d{8,20}$)", re.IGNORECASE)
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether a pasted text is meant as a traceability code (valid or not): pages route it to
+    the code check so that a mistyped code gets the parser's reason, not a licence lookup."""
+    text = (text or "").strip()
+    return bool(try_parse(text) or "\x1d" in text or _CODE_LIKE.match(text))

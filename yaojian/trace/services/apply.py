@@ -18,8 +18,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from yaojian.trace import codes as code_parser
-from yaojian.trace.choices import CodeStatus
-from yaojian.trace.models import Anomaly, Batch, CodeRule, CodeState, Site
+from yaojian.trace.choices import CodeStatus, RecallStatus
+from yaojian.trace.models import Anomaly, Batch, CodeRule, CodeState, Recall, Site
 
 # Where a bare CBV business step or disposition moves a code.
 DISPOSITION_STATUS = {
@@ -163,6 +163,7 @@ class StateBook:
         self.rules: dict[str, CodeRule | None] = {}
         self.batches: dict[tuple[str, str], Batch | None] = {}
         self.licensed: dict[int, bool] = {}
+        self.recalled: dict[int, bool] = {}
         self.children_of: dict[str, list[str]] = {}
         self.anomalies: list[Anomaly] = []
 
@@ -246,6 +247,18 @@ class StateBook:
             ).exists()
         return self.licensed[enterprise.pk]
 
+    def _is_recalled(self, batch_id: int | None) -> bool:
+        """Whether a recall order (not cancelled) covers the batch."""
+        if batch_id is None:
+            return False
+        if batch_id not in self.recalled:
+            self.recalled[batch_id] = (
+                Recall.objects.filter(batches=batch_id)
+                .exclude(status=RecallStatus.CANCELLED)
+                .exists()
+            )
+        return self.recalled[batch_id]
+
     # checking ------------------------------------------------------------------------------
 
     def check(self, event: dict[str, Any], named: Codes) -> None:
@@ -271,6 +284,10 @@ class StateBook:
         for code in named.instances():
             state = self.states.get(code)
             if state is None or state.holder_id in (None, self.sender.pk):
+                continue
+            # a dispensed, destroyed or decommissioned code has no holder any more: a report of
+            # it is stored, and warned about (dispensed_twice, event_after_end), not refused
+            if state.status in END_STATUSES:
                 continue
             if (
                 receiving
@@ -461,10 +478,11 @@ class StateBook:
                 )
             elif state.holder_id and not self._is_licensed(state.holder):
                 self.raise_anomaly("unlicensed_party", code, stored, {"shipper": state.holder_id})
-        if step in SHIPPING_STEPS and not carried:
+        if step in SHIPPING_STEPS:
+            # the children of a shipped case go to the case's consignee too
             consignee = self._consignee(event)
             state.next_holder = consignee
-            if consignee is not None and not self._is_licensed(consignee):
+            if consignee is not None and not carried and not self._is_licensed(consignee):
                 self.raise_anomaly("unlicensed_party", code, stored, {"consignee": consignee.pk})
         elif not carried or step in RECEIVING_STEPS:
             state.next_holder = None
@@ -479,7 +497,9 @@ class StateBook:
                     stored,
                     {"expiry_date": state.expiry_date.isoformat()},
                 )
-            if state.status == CodeStatus.RECALLED and not carried:
+            if not carried and (
+                state.status == CodeStatus.RECALLED or self._is_recalled(state.batch_id)
+            ):
                 self.raise_anomaly("dispensed_after_recall", code, stored, {})
         if step in RECEIVING_STEPS:
             state.holder = self.sender
