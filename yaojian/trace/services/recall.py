@@ -20,6 +20,7 @@ from yaojian.accounts.choices import Role
 from yaojian.accounts.services import require_role
 from yaojian.audit import services as audit
 from yaojian.core.errors import TransitionNotAllowed, ValidationFailed
+from yaojian.registry.models import Enterprise
 from yaojian.trace.choices import CodeStatus, RecallLevel, RecallStatus
 from yaojian.trace.models import Batch, CodeState, Recall, RecallHolder
 from yaojian.trace.services.apply import END_STATUSES
@@ -148,7 +149,16 @@ def recall_progress(recall: Recall) -> dict[str, Any]:
         .annotate(n=Count("id"))
     )
     rows = []
-    for holder in recall.holders.select_related("enterprise").order_by("enterprise__region_code"):
+    holders = list(recall.holders.select_related("enterprise").order_by("enterprise__region_code"))
+    # packs passed on after the order still have to come back: their new holders count too
+    listed = {holder.enterprise_id for holder in holders}
+    holders += [
+        RecallHolder(recall=recall, enterprise=enterprise, quantity=0)
+        for enterprise in Enterprise.objects.filter(pk__in=set(still) - listed).order_by(
+            "region_code"
+        )
+    ]
+    for holder in holders:
         remaining = still.get(holder.enterprise_id, 0)
         rows.append(
             {
@@ -165,7 +175,7 @@ def recall_progress(recall: Recall) -> dict[str, Any]:
         "total": total,
         "remaining": remaining,
         "handled_states": sum(handled.values()),
-        "percent": 100 if total == 0 else round(100 * (total - remaining) / total),
+        "percent": 100 if total == 0 else max(0, round(100 * (total - remaining) / total)),
         "complete": remaining == 0,
     }
 

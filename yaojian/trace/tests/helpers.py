@@ -171,4 +171,3 @@ def chain(enterprises, *, licensed: tuple[str, ...] = ("donghu", "xihu", "lianxi
 
 def is_refused(job: CaptureJob, code: str) -> bool:
     return job.status == "failed" and any(p["code"] == code for p in job.problems)
-

@@ -86,7 +86,8 @@ def test_a_phone_checks_a_pack_then_sees_it_sold(phone, province):
     shot(phone, "trace-phone-authentic")
 
     capture.capture_event(
-        actor=pharmacy_user, event=_event("retail_selling", "retail_sold", "2026-11-04T10:00:00+08:00")
+        actor=pharmacy_user,
+        event=_event("retail_selling", "retail_sold", "2026-11-04T10:00:00+08:00"),
     )
     phone.reload()
     assert phone.get_attribute("[data-testid=trace-verdict]", "data-trace-result") == "dispensed"

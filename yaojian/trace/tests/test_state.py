@@ -106,7 +106,9 @@ def test_retail_selling_destroying_and_delete_end_a_code(c):
     assert sold.dispensed_at == dt.datetime.fromisoformat(at(10))
     assert_ok(
         donghu.send(
-            event("destroying", [cn(2)], when=at(11), disposition="destroyed", read_point=donghu.site)
+            event(
+                "destroying", [cn(2)], when=at(11), disposition="destroyed", read_point=donghu.site
+            )
         )
     )
     assert state(cn(2)).status == CodeStatus.DESTROYED
@@ -138,7 +140,9 @@ def test_children_travel_with_their_sscc_and_are_released_by_disaggregation(c):
         assert moved.next_holder is None
         assert moved.path == ["360102", "360402"], code
 
-    assert_ok(lianxi.send(aggregation(SSCC, [cn(1)], when=at(250), action="DELETE", step="unpacking")))
+    assert_ok(
+        lianxi.send(aggregation(SSCC, [cn(1)], when=at(250), action="DELETE", step="unpacking"))
+    )
     assert state(cn(1)).parent == "" and state(cn(2)).parent == sscc
     # only what is still packed travels with the case now
     assert_ok(lianxi.sell([SSCC], when=at(260)))
@@ -174,7 +178,10 @@ def test_a_code_held_by_another_enterprise_is_refused_over_http(c, client):
         **event("shipping", [cn(1)], when=at(10), read_point=xihu.site),
     }
     response = client.post(
-        "/epcis/events", data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+        "/epcis/events",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
@@ -229,7 +236,7 @@ def test_event_after_end(c):
 
 
 def test_impossible_travel(c):
-    donghu, xihu, lianxi = c["donghu"], c["xihu"], c["lianxi"]
+    donghu, lianxi = c["donghu"], c["lianxi"]
     donghu.commission([cn(1), cn(2)], when=at(0))
     # a delivery to another city is no copy, however soon it is received
     donghu.ship([cn(2)], lianxi, when=at(1))
@@ -314,7 +321,7 @@ def test_dispensed_after_recall(c, province_regulator):
     assert raised("dispensed_after_recall", cn(1))
     # a pack put back to "recalled" by an event and then sold is caught too
     donghu.commission([cn(3)], when=at(0), ilmd={"cbvmda:lotNumber": "B2603"})
-    assert_ok(donghu.send(event("recalling", [cn(3)], when=at(20), disposition="recalled")))
+    assert_ok(donghu.send(event("holding", [cn(3)], when=at(20), disposition="recalled")))
     donghu.sell([cn(3)], when=at(30))
     assert raised("dispensed_after_recall", cn(3))
 
@@ -355,9 +362,7 @@ def test_unregistered_identifier(c):
     assert not raised("unregistered_identifier")
     stranger = "urn:epc:id:sgln:0614141.99999.0"
     assert_ok(
-        donghu.send(
-            event("shipping", [cn(1)], when=at(5), read_point=donghu.site, to=stranger)
-        )
+        donghu.send(event("shipping", [cn(1)], when=at(5), read_point=donghu.site, to=stranger))
     )
     [found] = raised("unregistered_identifier")
     assert found.evidence == {"identifier": stranger}

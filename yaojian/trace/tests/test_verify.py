@@ -1,0 +1,128 @@
+"""Public verification over HTTP: every result, nothing private, every call kept, rate limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.cache import cache
+
+from yaojian.trace.choices import VerificationResult
+from yaojian.trace.models import CodeState, Verification
+from yaojian.trace.services import recall as recall_service
+from yaojian.trace.tests.helpers import EXPIRY, at, chain, cn, event
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/public/trace/verify"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def c(enterprises):
+    return chain(enterprises)
+
+
+def check(client, code: str, **params) -> dict:
+    response = client.get(URL, {"code": code, **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_every_result_of_the_public_verification(c, client, province_regulator):
+    donghu, xihu = c["donghu"], c["xihu"]
+    donghu.commission([cn(n) for n in range(1, 7)], when=at(0))
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    donghu.commission(
+        [cn(7)],
+        when=at(0),
+        ilmd={"cbvmda:lotNumber": "B2501", "cbvmda:itemExpirationDate": yesterday.isoformat()},
+    )
+    donghu.commission([cn(8)], when=at(0), ilmd={"cbvmda:lotNumber": "B2609"})
+    donghu.ship([cn(1)], xihu, when=at(10))
+    xihu.receive([cn(1)], when=at(60))
+    donghu.sell([cn(2)], when=at(10))
+    donghu.send(event("destroying", [cn(3)], when=at(10), disposition="destroyed"))
+    donghu.commission([cn(4)], when=at(30))  # a second commissioning: a copied code
+    batch = CodeState.objects.get(code=cn(8)).batch
+    recall_service.recall_issue(
+        actor=province_regulator, batch_ids=[batch.pk], level="I", reason="检出异物"
+    )
+
+    answers = {
+        "authentic": check(client, cn(1)),
+        "unknown_code": check(client, cn(500)),
+        "unknown_batch": check(client, cn(501), batch="B0000"),
+        "batch_mismatch": check(client, cn(5), batch="B2699"),
+        "expiry_mismatch": check(client, cn(6), expiry="2030-01-01"),
+        "dispensed": check(client, cn(2)),
+        "recalled": check(client, cn(8)),
+        "expired": check(client, cn(7)),
+        "destroyed": check(client, cn(3)),
+        "suspect": check(client, cn(4)),
+    }
+    assert set(answers) == set(VerificationResult.values)
+    for result, answer in answers.items():
+        assert answer["result"] == result, (result, answer)
+        assert answer["explanation"] and answer["result_label"]
+    # a code of a known batch that was never reported is unknown, not an unknown batch
+    assert check(client, cn(502), batch="B2601")["result"] == "unknown_code"
+    assert check(client, cn(5), batch="B2601", expiry=EXPIRY.isoformat())["result"] == ("authentic")
+
+    authentic = answers["authentic"]
+    assert authentic["product"]["name"] == c["product"].name
+    assert authentic["product"]["batch_no"] == "B2601"
+    assert authentic["product"]["expiry_date"] == EXPIRY.isoformat()
+    assert authentic["cities"] == ["南昌市"]
+    assert Verification.objects.count() == len(answers) + 2
+
+
+def test_a_malformed_code_is_unknown_and_says_why(c, client):
+    answer = check(client, "8123456789O123456789")
+    assert answer["result"] == "unknown_code"
+    assert answer["reason"]
+    assert answer["product"] == {} and answer["cities"] == []
+    kept = Verification.objects.get()
+    assert kept.code_text == "8123456789O123456789" and kept.code == ""
+    assert kept.result == "unknown_code"
+
+
+def test_the_answer_shows_cities_but_never_holders_or_quantities(c, client):
+    donghu, xihu, lianxi = c["donghu"], c["xihu"], c["lianxi"]
+    donghu.commission([cn(1), cn(2)], when=at(0))
+    donghu.ship([cn(1)], lianxi, when=at(10))
+    lianxi.receive([cn(1)], when=at(300))
+    response = client.get(URL, {"code": cn(1), "region": "360402"})
+    answer = response.json()
+    assert answer["result"] == "authentic"
+    assert answer["cities"] == ["南昌市", "九江市"]
+    text = response.content.decode()
+    for private in (lianxi.enterprise.name, xihu.enterprise.name, lianxi.enterprise.uscc):
+        assert private not in text
+    for key in ("quantity", "packs", "holder_id", "next_holder", "region_code"):
+        assert f'"{key}"' not in text
+    kept = Verification.objects.get()
+    assert kept.code == cn(1) and kept.region_code == "360402"
+    assert kept.client and "127.0.0.1" not in kept.client
+
+
+def test_too_many_verifications_from_one_client_answer_429(c, client, settings):
+    settings.YAOJIAN_VERIFY_PER_MINUTE = 3
+    c["donghu"].commission([cn(1)], when=at(0))
+    if time.time() % 60 > 55:  # keep the four calls inside one minute
+        time.sleep(61 - time.time() % 60)
+    for _ in range(3):
+        assert client.get(URL, {"code": cn(1)}).status_code == 200
+    refused = client.get(URL, {"code": cn(1)})
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert refused.json()["status"] == 429
+    assert Verification.objects.count() == 3
+    other = client.get(URL, {"code": cn(1)}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 200
