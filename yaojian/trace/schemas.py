@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ninja import Schema
@@ -13,9 +14,7 @@ class VerifyParams(Schema):
     batch: str | None = Field(
         None, max_length=40, description="The batch number printed on the pack"
     )
-    expiry: str | None = Field(
-        None, max_length=10, description="The expiry date printed, YYYY-MM-DD"
-    )
+    expiry: dt.date | None = Field(None, description="The expiry date printed, YYYY-MM-DD")
     region: str | None = Field(
         None, pattern=r"^\d{6}$", description="Where the check is made (GB/T 2260 code), if known"
     )

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from biip.checksums import gs1_standard_check_digit
 from hypothesis import HealthCheck, assume, given, settings
+from django.utils import translation
 from hypothesis import strategies as st
 
 from yaojian.trace.codes import CodeError, ParsedCode, canonical, parse_code, to_epc_urn, try_parse
@@ -323,6 +324,11 @@ def test_error_codes(text, code):
 
 
 def test_error_details():
+    with translation.override("en"):
+        _check_error_details()
+
+
+def _check_error_details():
     error = error_of(f"01{GTIN[:-1]}3")
     assert error.params["found"] == "3"
     assert error.params["expected"] == "2"
