@@ -162,7 +162,9 @@ def _numeric(text: str, offset: int) -> ParsedCode:
         raise
 
 
-_CODE_LIKE = re.compile(r"^(\(\d{2,4}\)|\][dCQe][0-9]|urn:epc:|urn:yaojian:|MA\.|TCM:|\d{8,20}$)", re.IGNORECASE)
+_CODE_LIKE = re.compile(
+    r"^(\(\d{2,4}\)|\][dCQe][0-9]|urn:epc:|urn:yaojian:|MA\.|TCM:|\d{8,20}$)", re.IGNORECASE
+)
 
 
 def looks_like_code(text: str) -> bool:

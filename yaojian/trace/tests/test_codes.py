@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 from biip.checksums import gs1_standard_check_digit
-from hypothesis import HealthCheck, assume, given, settings
 from django.utils import translation
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from yaojian.trace.codes import CodeError, ParsedCode, canonical, parse_code, to_epc_urn, try_parse
