@@ -28,6 +28,7 @@ from yaojian.core.errors import DomainError, PermissionDenied, ValidationFailed
 from yaojian.trace import epcis
 from yaojian.trace.choices import JobStatus
 from yaojian.trace.models import CaptureJob, Event, EventCode
+from yaojian.trace.services import alerts
 from yaojian.trace.services.apply import Codes, Refusal, StateBook, bare, codes_of, event_time
 
 CHUNK = 500
@@ -344,7 +345,9 @@ def _store_chunk(
             ],
             batch_size=2000,
         )
+        raised = list(book.anomalies)
         book.flush()
+        alerts.publish(raised)
     book.forget()
 
 

@@ -242,10 +242,13 @@ def _distant(code: str, region_code: str) -> None:
     )
     if other and not Anomaly.objects.filter(rule="distant_verifications", code=code).exists():
         state = CodeState.objects.filter(code=code).first()
-        Anomaly.objects.create(
+        anomaly = Anomaly.objects.create(
             rule="distant_verifications",
             code=code,
             enterprise_id=state.holder_id if state else None,
             region_code=(state.region_code if state and state.region_code else region_code)[:6],
             evidence={"regions": [other, region_code]},
         )
+        from yaojian.trace.services import alerts
+
+        alerts.publish([anomaly])

@@ -407,3 +407,21 @@ def test_distant_verifications(c):
     assert found.enterprise == donghu.enterprise
     assert answer["result"] in ("authentic", "suspect")
     assert verify_service.verify(cn(1), ip="10.0.0.4")["result"] == "suspect"
+
+
+def test_anomalies_reach_the_enterprise_file_and_the_bureaus_inbox(c):
+    from yaojian.registry.models import TimelineEvent
+    from yaojian.workbench.models import Todo
+
+    donghu, xihu = c["donghu"], c["xihu"]
+    donghu.commission([cn(1), cn(2), cn(3)], when=at(0))
+    assert not TimelineEvent.objects.filter(kind="trace_alert").exists()
+    donghu.commission([cn(1), cn(2)], when=at(10))  # two duplicates in one capture
+    [fact] = TimelineEvent.objects.filter(kind="trace_alert", enterprise=donghu.enterprise)
+    assert fact.severity == "alert" and "2" in fact.summary
+    [todo] = Todo.objects.filter(kind="trace_anomaly:duplicate_commissioning")
+    assert todo.bureau.region_code == donghu.enterprise.region_code
+    assert todo.role == "inspector" and todo.link.endswith("rule=duplicate_commissioning")
+    donghu.commission([cn(3)], when=at(20))  # the same rule again: the open to-do is kept
+    assert Todo.objects.filter(kind="trace_anomaly:duplicate_commissioning").count() == 1
+    assert not TimelineEvent.objects.filter(kind="trace_alert", enterprise=xihu.enterprise).exists()
