@@ -20,11 +20,17 @@ def main() -> None:
     parser.add_argument("--scale", default="province", choices=["tiny", "demo", "province"])
     parser.add_argument("--only", help="run one benchmark by name")
     parser.add_argument("--keep", help="reuse this var directory (skips reloading the province)")
+    parser.add_argument(
+        "--trace-codes", type=int, help="code states for the trace benchmarks (default 1 million)"
+    )
     args = parser.parse_args()
 
     var_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="yaojian-bench-"))
     os.environ["YAOJIAN_VAR_DIR"] = str(var_dir)
     os.environ.setdefault("YAOJIAN_DEMO", "1")
+    os.environ["YAOJIAN_BENCH_SCALE"] = args.scale
+    if args.trace_codes:
+        os.environ["YAOJIAN_BENCH_TRACE_CODES"] = str(args.trace_codes)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yaojian.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django
@@ -33,7 +39,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from bench import clock as clock_bench
-    from bench import elicence, foundation, imports, quality, registry
+    from bench import elicence, foundation, imports, quality, registry, trace
     from yaojian.demo import loader
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -53,6 +59,7 @@ def main() -> None:
         **imports.BENCHMARKS,
         **clock_bench.BENCHMARKS,
         **elicence.BENCHMARKS,
+        **trace.BENCHMARKS,
     }
     for name, benchmark in benchmarks.items():
         if args.only and name != args.only:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaojian.trace.views import regulator
+from yaojian.trace.views import enterprise, regulator
 
 app_name = "trace"
 
@@ -19,4 +19,14 @@ urlpatterns = [
         regulator.recall_complete,
         name="recall_complete",
     ),
+    # the enterprise's side (government-service portal)
+    path("trace/my/", enterprise.home, name="my_home"),
+    path("trace/my/product-identifiers/new/", enterprise.rule_new, name="my_rule_new"),
+    path("trace/my/sites/new/", enterprise.site_new, name="my_site_new"),
+    path("trace/my/batches/new/", enterprise.batch_new, name="my_batch_new"),
+    path("trace/my/upload/", enterprise.upload, name="my_upload"),
+    path(
+        "trace/my/upload/sample-<str:kind>.csv", enterprise.upload_sample, name="my_upload_sample"
+    ),
+    path("trace/my/jobs/<uuid:job_id>/", enterprise.job_detail, name="my_job"),
 ]

@@ -288,3 +288,37 @@ def open_statuses() -> list[str]:
 
 def capture_jobs(user: Any) -> QuerySet[CaptureJob]:
     return scoping.restrict(CaptureJob.objects.all(), user).order_by("-created_at")
+
+
+def batches_of_product(user: Any, product_id: int, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The product file's "batches seen": each batch with its holder, dates, the chain of a
+    decoction piece (origin, harvest, processing, report) and its packs by current status."""
+    batches = list(
+        batches_visible(user).filter(product_id=product_id).order_by("-created_at", "-pk")[:limit]
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        CodeState.objects.filter(batch__in=batches)
+        .values_list("batch_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for batch_id, status, n in rows:
+        counts[batch_id][status] = n
+    labels = dict(CodeStatus.choices)
+    return [
+        {
+            "id": batch.pk,
+            "number": batch.batch_no,
+            "holder": batch.holder.name,
+            "production_date": batch.production_date,
+            "expiry_date": batch.expiry_date,
+            "packs": sum(counts[batch.pk].values()),
+            "by_status": [[str(labels.get(s, s)), n] for s, n in sorted(counts[batch.pk].items())],
+            "is_tcm": bool(batch.herb_origin or batch.harvest_date or batch.processing),
+            "herb_origin": batch.herb_origin,
+            "harvest_date": batch.harvest_date,
+            "processing": batch.processing,
+            "inspection_report": batch.inspection_report,
+        }
+        for batch in batches
+    ]

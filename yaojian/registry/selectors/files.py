@@ -176,10 +176,16 @@ def product_file(user: Any, product_id: Any, *, timeline_kind: str = "") -> Prod
         history=history_of(product)[:50],
         timeline=timeline.order_by("-occurred_at", "-pk"),
         timeline_kinds=kinds,
-        # batches come from traceability events (issue 5); none are recorded before it exists
-        batches=[],
+        batches=_batches_seen(user, product),
         same_name=products_for(user)
         .filter(name=product.name)
         .exclude(pk=product.pk)
         .order_by("strength")[:20],
     )
+
+
+def _batches_seen(user: Any, product: Product) -> list[dict]:
+    """Batches reported through traceability (the trace app owns them)."""
+    from yaojian.trace import selectors as trace
+
+    return trace.batches_of_product(user, product.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from yaojian.accounts import services as accounts
 from yaojian.trace.choices import CodeStatus
@@ -425,3 +426,22 @@ def test_anomalies_reach_the_enterprise_file_and_the_bureaus_inbox(c):
     donghu.commission([cn(3)], when=at(20))  # the same rule again: the open to-do is kept
     assert Todo.objects.filter(kind="trace_anomaly:duplicate_commissioning").count() == 1
     assert not TimelineEvent.objects.filter(kind="trace_alert", enterprise=xihu.enterprise).exists()
+
+
+def test_the_product_file_shows_batches_seen_with_the_decoction_chain(
+    c, client, province_regulator
+):
+    donghu = c["donghu"]
+    donghu.commission([cn(1), cn(2)], when=at(0))
+    donghu.sell([cn(2)], when=at(30))
+    batch = Batch.objects.get(batch_no=LOT["cbvmda:lotNumber"])
+    Batch.objects.filter(pk=batch.pk).update(herb_origin="甘肃岷县", processing="酒炙")
+    client.force_login(province_regulator)
+    page = client.get(reverse("registry:product_detail", args=[batch.product_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert batch.batch_no in html and "甘肃岷县" in html and 'data-testid="tcm-chain"' in html
+    body = client.get(f"/api/v1/registry/products/{batch.product_id}/file").json()
+    [row] = body["batches"]
+    assert (row["number"], row["packs"], row["herb_origin"]) == (batch.batch_no, 2, "甘肃岷县")
+    assert sorted(n for _label, n in row["by_status"]) == [1, 1]
