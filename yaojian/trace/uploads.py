@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.audit import services as audit
+from yaojian.core import tables as reading
 from yaojian.core.errors import ValidationFailed
 from yaojian.core.validators import normalise_uscc, uscc_is_valid
-from yaojian.datacenter.imports import reading
 from yaojian.trace import codes as code_parser
 from yaojian.trace.models import CaptureJob, Site
 from yaojian.trace.services.capture import capture_submit, require_trace_right

@@ -28,9 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from yaojian.audit import services as audit
+from yaojian.core import tables as reading
 from yaojian.core.errors import Conflict, DomainError, ValidationFailed
 from yaojian.core.scoping import get_visible
-from yaojian.datacenter.imports import columns, progress, reading
+from yaojian.datacenter.imports import columns, progress
 from yaojian.datacenter.imports.selectors import job_is_stalled
 from yaojian.datacenter.models import (
     CommitMode,

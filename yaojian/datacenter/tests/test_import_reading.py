@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from yaojian.core import tables as reading
 from yaojian.core.errors import ValidationFailed
-from yaojian.datacenter.imports import columns, reading, samples
+from yaojian.datacenter.imports import columns, samples
 
 # cells as people type them: Chinese, ASCII, full-width, punctuation, quotes, separators
 CELL = st.text(
