@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,41 +104,6 @@ def _rate_limit(client: str) -> None:
         )
 
 
-def _public_facts(state: CodeState | None, rule: CodeRule | None, batch: Batch | None) -> dict:
-    product = (batch.product if batch else None) or (rule.product if rule else None)
-    facts: dict[str, Any] = {}
-    if product is not None:
-        facts.update(
-            {
-                "name": product.name,
-                "brand_name": product.brand_name,
-                "strength": product.strength,
-                "dosage_form": product.dosage_form,
-                "package_spec": (
-                    rule.package_spec if rule and rule.package_spec else product.package_spec
-                ),
-                "approval_number": product.approval_number or "",
-                "holder": product.holder_display
-                if hasattr(product, "holder_display")
-                else product.holder_name,
-                "manufacturer": product.manufacturer_name
-                or (product.manufacturer.name if product.manufacturer_id else ""),
-                "kind": product.kind,
-            }
-        )
-    if state is not None:
-        facts["batch_no"] = state.batch_no
-        facts["expiry_date"] = state.expiry_date.isoformat() if state.expiry_date else None
-    if batch is not None and (batch.herb_origin or batch.harvest_date):
-        facts["origin"] = {
-            "herb_origin": batch.herb_origin,
-            "harvest_date": batch.harvest_date.isoformat() if batch.harvest_date else None,
-            "processing": batch.processing,
-            "inspection_report": batch.inspection_report,
-        }
-    return facts
-
-
 def _cities(path: list[str]) -> list[str]:
     """The cities a pack passed through, in order, each once."""
     cities: list[str] = []
@@ -166,48 +135,154 @@ def verify(
     except code_parser.CodeError as error:
         answer.update(result=R.UNKNOWN_CODE, reason=str(error.message))
         return _finish(answer, "", client, region_code, record)
-    state = CodeState.objects.filter(code=parsed.canonical).select_related("batch__product").first()
-    rule = (
-        CodeRule.objects.filter(product_key=parsed.product_key).select_related("product").first()
-        if parsed.product_key
-        else None
-    )
+    found = _lookup(parsed.canonical)
     printed_batch = batch_no.strip() or parsed.batch
     printed_expiry = expiry or parsed.expiry
-    batch = state.batch if state else None
-    if state is None:
+    if found is None:
+        rule = (
+            CodeRule.objects.filter(product_key=parsed.product_key)
+            .select_related("product")
+            .first()
+            if parsed.product_key
+            else None
+        )
+        batch = None
+        result = R.UNKNOWN_CODE
         if rule is not None and printed_batch:
             batch = Batch.objects.filter(
                 product_key=parsed.product_key, batch_no=printed_batch
             ).first()
             result = R.UNKNOWN_BATCH if batch is None else R.UNKNOWN_CODE
-        else:
-            result = R.UNKNOWN_CODE
+        answer["product"] = _facts_of_rule(rule, batch)
     else:
-        result = _judge(state, printed_batch, printed_expiry)
-        answer["cities"] = _cities(state.path)
-    answer["product"] = _public_facts(state, rule, batch)
+        result = _judge(found, printed_batch, printed_expiry)
+        answer["cities"] = _cities(found.path)
+        answer["product"] = found.facts
     answer["result"] = result
     return _finish(answer, parsed.canonical, client, region_code, record)
 
 
-def _judge(state: CodeState, printed_batch: str, printed_expiry: dt.date | None) -> str:
-    if printed_batch and state.batch_no and printed_batch != state.batch_no:
+@dataclass
+class Found:
+    """What the answer needs of a known code, read in one query (the hot path: a province's
+    public scans all day, so no ORM objects are built for it)."""
+
+    status: str
+    batch_no: str
+    expiry_date: dt.date | None
+    path: list[str]
+    recalled: bool
+    suspect: bool
+    facts: dict[str, Any]
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@lru_cache(maxsize=1)
+def _lookup_sql() -> str:
+    from yaojian.registry.models import Enterprise, Product
+    from yaojian.trace.models import Recall
+
+    state, batch, rule = CodeState._meta.db_table, Batch._meta.db_table, CodeRule._meta.db_table
+    product, enterprise = Product._meta.db_table, Enterprise._meta.db_table
+    recall, recall_batches = Recall._meta.db_table, Recall.batches.through._meta.db_table
+    suspects = ", ".join(["%s"] * len(SUSPECT_RULES))
+    # Only table names from the models' metadata are interpolated; values are parameters.
+    return f"""
+        SELECT s.status, s.batch_no, s.expiry_date, s.path,
+               b.herb_origin, b.harvest_date, b.processing, b.inspection_report,
+               p.name, p.brand_name, p.strength, p.dosage_form, p.package_spec,
+               p.approval_number, p.holder_name, p.manufacturer_name, p.kind,
+               r.package_spec, h.name, m.name, p.id,
+               EXISTS (SELECT 1 FROM {recall_batches} rb JOIN {recall} rc ON rc.id = rb.recall_id
+                       WHERE rb.batch_id = s.batch_id AND rc.status <> %s),
+               EXISTS (SELECT 1 FROM {Anomaly._meta.db_table} a
+                       WHERE a.code = s.code AND a.rule IN ({suspects}))
+        FROM {state} s
+        LEFT JOIN {batch} b ON b.id = s.batch_id
+        LEFT JOIN {rule} r ON r.product_key = s.product_key
+        LEFT JOIN {product} p ON p.id = COALESCE(b.product_id, r.product_id)
+        LEFT JOIN {enterprise} h ON h.id = p.holder_id
+        LEFT JOIN {enterprise} m ON m.id = p.manufacturer_id
+        WHERE s.code = %s
+    """  # noqa: S608
+
+
+def _lookup(code: str) -> Found | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(), [RecallStatus.CANCELLED, *SUSPECT_RULES, code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (status, batch_no, expiry, path, origin, harvest, processing, report, name, brand, strength,
+     form, package, approval, holder_name, maker_name, kind, rule_package, holder, maker,
+     product_id, recalled, suspect) = row  # fmt: skip
+    if isinstance(path, str):
+        path = json.loads(path)
+    expiry = _date(expiry)
+    facts: dict[str, Any] = {}
+    if product_id is not None:
+        facts = {
+            "name": name,
+            "brand_name": brand,
+            "strength": strength,
+            "dosage_form": form,
+            "package_spec": rule_package or package,
+            "approval_number": approval or "",
+            "holder": holder or holder_name,
+            "manufacturer": maker_name or maker or "",
+            "kind": kind,
+        }
+    facts["batch_no"] = batch_no
+    facts["expiry_date"] = expiry.isoformat() if expiry else None
+    if origin or harvest:
+        harvest = _date(harvest)
+        facts["origin"] = {
+            "herb_origin": origin or "",
+            "harvest_date": harvest.isoformat() if harvest else None,
+            "processing": processing or "",
+            "inspection_report": report or "",
+        }
+    return Found(status, batch_no, expiry, path or [], bool(recalled), bool(suspect), facts)
+
+
+def _facts_of_rule(rule: CodeRule | None, batch: Batch | None) -> dict:
+    """The public facts of a product known by its filed identifier (the code itself is not)."""
+    product = rule.product if rule else None
+    if product is None:
+        return {}
+    return {
+        "name": product.name,
+        "brand_name": product.brand_name,
+        "strength": product.strength,
+        "dosage_form": product.dosage_form,
+        "package_spec": rule.package_spec or product.package_spec,
+        "approval_number": product.approval_number or "",
+        "holder": product.holder_display,
+        "manufacturer": product.manufacturer_display,
+        "kind": product.kind,
+    }
+
+
+def _judge(found: Found, printed_batch: str, printed_expiry: dt.date | None) -> str:
+    if printed_batch and found.batch_no and printed_batch != found.batch_no:
         return R.BATCH_MISMATCH
-    if printed_expiry and state.expiry_date and printed_expiry != state.expiry_date:
+    if printed_expiry and found.expiry_date and printed_expiry != found.expiry_date:
         return R.EXPIRY_MISMATCH
-    if state.status == CodeStatus.RECALLED or (
-        state.batch_id and state.batch.recalls.exclude(status=RecallStatus.CANCELLED).exists()
-    ):
+    if found.status == CodeStatus.RECALLED or found.recalled:
         return R.RECALLED
-    if state.status in (CodeStatus.DESTROYED, CodeStatus.DECOMMISSIONED):
+    if found.status in (CodeStatus.DESTROYED, CodeStatus.DECOMMISSIONED):
         return R.DESTROYED
-    if Anomaly.objects.filter(code=state.code, rule__in=SUSPECT_RULES).exists():
+    if found.suspect:
         return R.SUSPECT
-    if state.status == CodeStatus.DISPENSED:
+    if found.status == CodeStatus.DISPENSED:
         return R.DISPENSED
-    if state.status == CodeStatus.EXPIRED or (
-        state.expiry_date and state.expiry_date < timezone.localdate()
+    if found.status == CodeStatus.EXPIRED or (
+        found.expiry_date and found.expiry_date < timezone.localdate()
     ):
         return R.EXPIRED
     return R.AUTHENTIC
