@@ -6,6 +6,11 @@ app_name = "trace"
 
 urlpatterns = [
     path("workbench/trace/", regulator.overview, name="overview"),
+    path(
+        "workbench/trace/enterprises/<int:enterprise_id>/flows/",
+        regulator.flows,
+        name="flows",
+    ),
     path("workbench/trace/codes/", regulator.code_path, name="code_path"),
     path("workbench/trace/batches/<int:batch_id>/", regulator.batch_detail, name="batch_detail"),
     path(

@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core import signing
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -237,31 +237,56 @@ def batch_get(user: Any, batch_id: int) -> Batch:
 
 
 def flows(user: Any, enterprise_id: int, *, since=None, until=None) -> dict[str, Any]:
-    """An enterprise's inbound and outbound flows by product and counterpart."""
-    visible = events_visible(user).filter(Q(sender_id=enterprise_id))
+    """An enterprise's inbound and outbound flows of packs by product and counterpart, from
+    the shipping and receiving events it reported in the period."""
+    from yaojian.trace.models import CodeRule, Site
+
+    visible = events_visible(user).filter(sender_id=enterprise_id)
     if since:
         visible = visible.filter(event_time__gte=since)
     if until:
         visible = visible.filter(event_time__lt=until)
     outbound: dict[tuple[str, str], int] = defaultdict(int)
     inbound: dict[tuple[str, str], int] = defaultdict(int)
-    for event in visible.filter(biz_step__in=["shipping", "receiving"]).only("biz_step", "body"):
+    events = visible.filter(biz_step__in=["shipping", "receiving"]).only("biz_step", "body")
+    for event in events.iterator(chunk_size=2000):
         body = event.body
         epcs = body.get("epcList") or []
+        count = len(epcs) + sum(
+            int(q.get("quantity") or 0)
+            for q in body.get("quantityList") or []
+            if isinstance(q, dict)
+        )
         if event.biz_step == "shipping":
-            counterpart = ",".join(
-                d.get("destination", "") for d in body.get("destinationList") or []
-            )
-            outbound[(_product_of(epcs), counterpart)] += len(epcs)
+            parties = [d.get("destination", "") for d in body.get("destinationList") or []]
+            outbound[(_product_of(epcs), parties[0] if parties else "")] += count
         else:
-            counterpart = ",".join(s.get("source", "") for s in body.get("sourceList") or [])
-            inbound[(_product_of(epcs), counterpart)] += len(epcs)
-    return {
-        "outbound": [
-            {"product": p, "counterpart": c, "packs": n} for (p, c), n in outbound.items()
-        ],
-        "inbound": [{"product": p, "counterpart": c, "packs": n} for (p, c), n in inbound.items()],
+            parties = [d.get("source", "") for d in body.get("sourceList") or []]
+            inbound[(_product_of(epcs), parties[0] if parties else "")] += count
+    keys = {k for k, _c in [*outbound, *inbound] if k}
+    products = dict(
+        CodeRule.objects.filter(product_key__in=keys).values_list("product_key", "product__name")
+    )
+    identifiers = {c for _k, c in [*outbound, *inbound] if c}
+    sites = {
+        site.identifier: site.enterprise.name
+        for site in Site.objects.filter(identifier__in=identifiers).select_related("enterprise")
     }
+
+    def rows(table: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+        return sorted(
+            (
+                {
+                    "product": products.get(key) or key or _("Unidentified product"),
+                    "counterpart": sites.get(party) or party or _("Not named"),
+                    "packs": packs,
+                }
+                for (key, party), packs in table.items()
+            ),
+            key=lambda row: -row["packs"],
+        )
+
+    return {"outbound": rows(outbound), "inbound": rows(inbound)}
 
 
 def _product_of(epcs: list[str]) -> str:

@@ -445,3 +445,25 @@ def test_the_product_file_shows_batches_seen_with_the_decoction_chain(
     [row] = body["batches"]
     assert (row["number"], row["packs"], row["herb_origin"]) == (batch.batch_no, 2, "甘肃岷县")
     assert sorted(n for _label, n in row["by_status"]) == [1, 1]
+
+
+def test_the_flows_page_shows_what_an_enterprise_received_and_shipped(
+    c, client, province_regulator, county_regulator
+):
+    donghu, xihu, lianxi = c["donghu"], c["xihu"], c["lianxi"]
+    donghu.commission([cn(1), cn(2), cn(3)], when=at(0))
+    donghu.ship([cn(1), cn(2)], xihu, when=at(5))
+    xihu.receive([cn(1), cn(2)], when=at(30))
+    xihu.ship([cn(1)], lianxi, when=at(60))
+    client.force_login(province_regulator)
+    page = client.get(reverse("trace:flows", args=[xihu.enterprise.pk]))
+    assert page.status_code == 200
+    found = page.context["found"]
+    assert [row["packs"] for row in found["inbound"]] == [2]
+    assert found["outbound"][0]["packs"] == 1
+    assert found["outbound"][0]["counterpart"] == lianxi.enterprise.name
+    assert 'id="data-flows"' in page.content.decode()
+    later = client.get(reverse("trace:flows", args=[xihu.enterprise.pk]), {"since": "2999-01-01"})
+    assert later.context["found"] == {"inbound": [], "outbound": []}
+    client.force_login(county_regulator)  # Donghu's bureau does not see Jiujiang's enterprise
+    assert client.get(reverse("trace:flows", args=[lianxi.enterprise.pk])).status_code == 404

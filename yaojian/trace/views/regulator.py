@@ -135,3 +135,41 @@ def recall_complete(request, recall_id: int):
             raise
         messages.error(request, str(error.detail))
     return redirect("trace:recall_detail", recall_id=recall_id)
+
+
+@login_required
+def flows(request, enterprise_id: int):
+    """An enterprise's inbound and outbound flows by product and counterpart, with a chart."""
+    from django.utils.dateparse import parse_date
+
+    from yaojian.registry.selectors import enterprise_get
+
+    user = _regulator(request)
+    enterprise = enterprise_get(user, enterprise_id)
+
+    def day(name: str):
+        # an unreadable date is ignored (the form shows what was applied)
+        try:
+            return parse_date(request.GET.get(name, "")[:10])
+        except ValueError:
+            return None
+
+    since, until = day("since"), day("until")
+    found = selectors.flows(user, enterprise.pk, since=since, until=until)
+    chart = {
+        "enterprise": enterprise.name,
+        "inbound": found["inbound"][:30],
+        "outbound": found["outbound"][:30],
+    }
+    return render(
+        request,
+        "trace/flows.html",
+        {
+            "nav": "trace",
+            "enterprise": enterprise,
+            "found": found,
+            "chart": chart,
+            "since": request.GET.get("since", ""),
+            "until": request.GET.get("until", ""),
+        },
+    )
