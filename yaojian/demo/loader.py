@@ -26,6 +26,7 @@ from yaojian.accounts.models import ALL_ENTERPRISE_RIGHTS, Bureau, RoleAssignmen
 from yaojian.audit import services as audit
 from yaojian.core import crypto, regions
 from yaojian.core.text import pinyin_initials
+from yaojian.demo import trace as demo_trace
 from yaojian.demo.generator import SCALES, EnterpriseRow, ProvinceGenerator
 from yaojian.demo.registers import RegisterGenerator, Registers
 from yaojian.registry.choices import (
@@ -144,6 +145,7 @@ def load(seed: int = 2026, scale: str = "demo", *, stdout=None) -> LoadReport:
         )
     _act_as_users(generator, password)
     _demo_applications(password)
+    demo_trace.load(DEMO_CHAIN)
     refresh_statistics()
     report.seconds = time.monotonic() - started
     return report

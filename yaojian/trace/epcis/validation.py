@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from django.utils.translation import gettext_lazy as _
 
@@ -172,6 +173,40 @@ def _event_validators() -> dict[str, Any]:
         sub = _inline_refs(definitions[name], definitions, ())
         validators[name] = cls(sub, format_checker=checker)
     return validators
+
+
+@cache
+def _fast_validators() -> dict[str, Any]:
+    """The same inlined sub-schemas compiled to Python by fastjsonschema: about ten times
+    faster than jsonschema on a valid event, which nearly every event is. They only say valid
+    or not; `validate_event` asks the jsonschema validator for the detailed problems when the
+    fast one says invalid. The formats call jsonschema's own checks, so both agree on them;
+    any other difference can only make the fast one stricter, which costs a second look,
+    never a missed problem (the schema has no numeric enums or consts, where fastjsonschema's
+    `in` would take True for 1)."""
+    checker = _format_checker()
+    formats = {
+        "date-time": lambda value: checker.conforms(value, "date-time"),
+        "uri": lambda value: checker.conforms(value, "uri"),
+    }
+    definitions = patched_schema()["definitions"]
+    return {
+        name: fastjsonschema.compile(
+            _inline_refs(definitions[name], definitions, ()),
+            formats=formats,
+            use_default=False,  # never fill defaults into the event
+        )
+        for name in (*EVENT_TYPES, "Extended-Event")
+    }
+
+
+def _schema_valid(name: str, event: dict) -> bool:
+    try:
+        _fast_validators()[name](event)
+    except Exception:
+        # invalid (JsonSchemaException), or any surprise: jsonschema gives the answer
+        return False
+    return True
 
 
 def _inline_refs(node: Any, definitions: dict, stack: tuple[str, ...]) -> Any:
@@ -439,8 +474,13 @@ def validate_event(event: dict, *, index: int | None = None, context: Any = None
                     ),
                 )
             ]
-        validator = validators["Extended-Event"]
-    problems = [_schema_problem(e, index, event_id) for e in validator.iter_errors(event)]
+        event_type = "Extended-Event"
+        validator = validators[event_type]
+    problems = (
+        []
+        if _schema_valid(event_type, event)
+        else [_schema_problem(e, index, event_id) for e in validator.iter_errors(event)]
+    )
     problems.extend(check_cbv(event, index, event_id))
 
     namespaces: dict[str, str] | None = None

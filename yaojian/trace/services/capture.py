@@ -29,7 +29,15 @@ from yaojian.trace import epcis
 from yaojian.trace.choices import JobStatus
 from yaojian.trace.models import CaptureJob, Event, EventCode
 from yaojian.trace.services import alerts
-from yaojian.trace.services.apply import Codes, Refusal, StateBook, bare, codes_of, event_time
+from yaojian.trace.services.apply import (
+    Codes,
+    Refusal,
+    StateBook,
+    bare,
+    codes_of,
+    event_time,
+    insert_rows,
+)
 
 CHUNK = 500
 CONTENT_TYPES = frozenset(
@@ -262,7 +270,9 @@ def _store_chunk(
                     for p in found
                 )
                 continue
-        prepared.append((index, event, epcis.event_hash(event, namespaces), codes_of(event)))
+        prepared.append(
+            (index, event, epcis.event_hash(event, namespaces), codes_of(event, book.parses.parse))
+        )
     ids = [e.get("eventID") for _i, e, _h, _c in prepared if e.get("eventID")]
     hashes = [h for _i, _e, h, _c in prepared]
     known_ids = dict(Event.objects.filter(event_id__in=ids).values_list("event_id", "event_hash"))
@@ -337,13 +347,16 @@ def _store_chunk(
         for anomaly in book.anomalies:
             if anomaly.event is not None:
                 anomaly.event_id = anomaly.event.pk
-        EventCode.objects.bulk_create(
-            [
-                EventCode(event=stored, code=code[:200], role=role)
+        # plain tuples, not EventCode instances: bulk_create's value-by-value SQL building
+        # cost more than the insert itself (the Events above needed their ids back)
+        insert_rows(
+            EventCode,
+            ("event_id", "code", "role"),
+            (
+                (stored.pk, code[:200], role)
                 for stored, named in links
                 for code, role in named.named()
-            ],
-            batch_size=2000,
+            ),
         )
         raised = list(book.anomalies)
         book.flush()

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from yaojian.demo import loader
+from yaojian.demo import trace as demo_trace
 from yaojian.demo.generator import SCALES
 
 
@@ -74,6 +75,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo account: {report.password}")
         if report.password == loader.DEFAULT_PASSWORD:
             self.stdout.write("  (the default; set YAOJIAN_DEMO_PASSWORD to choose another)")
+        codes = demo_trace.public_codes(loader.DEMO_CHAIN)
+        if codes:
+            self.stdout.write(
+                f"Traceability codes to check at http://{host}:{port}/verify/ (追溯码查验):"
+            )
+            for code in codes:
+                self.stdout.write(f"  {code.code:<32} {code.result} {code.note}".rstrip())
         self.stdout.write("")
 
     def _serve(self, host, port):
