@@ -46,10 +46,8 @@ BIZ_STEP_STATUS = {
     "accepting": CodeStatus.ACTIVE,
     "retail_selling": CodeStatus.DISPENSED,
     "dispensing": CodeStatus.DISPENSED,
-    "returning": CodeStatus.RETURNED,
     "destroying": CodeStatus.DESTROYED,
     "decommissioning": CodeStatus.DECOMMISSIONED,
-    "recalling": CodeStatus.RECALLED,
 }
 RECEIVING_STEPS = frozenset({"receiving", "arriving", "accepting"})
 SHIPPING_STEPS = frozenset({"shipping", "departing"})
@@ -58,6 +56,15 @@ END_STATUSES = frozenset({CodeStatus.DISPENSED, CodeStatus.DESTROYED, CodeStatus
 IMPOSSIBLE_TRAVEL = dt.timedelta(minutes=30)
 LOT_KEYS = ("cbvmda:lotNumber", "lotNumber", "https://ref.gs1.org/cbv/lotNumber")
 EXPIRY_KEYS = ("cbvmda:itemExpirationDate", "itemExpirationDate")
+
+
+def awaited_by(state: CodeState, enterprise_id: int) -> bool:
+    """Whether a code is on its way to this enterprise: shipped to it (or to nobody named),
+    or shipped back to it as a return (CBV has no returning step: a return is a shipment with
+    the disposition "returned", addressed to whoever takes it back)."""
+    if state.status == CodeStatus.IN_TRANSIT:
+        return state.next_holder_id in (None, enterprise_id)
+    return state.status == CodeStatus.RETURNED and state.next_holder_id == enterprise_id
 
 
 class Refusal(Exception):
@@ -313,11 +320,7 @@ class StateBook:
             # it is stored, and warned about (dispensed_twice, event_after_end), not refused
             if state.status in END_STATUSES:
                 continue
-            if (
-                receiving
-                and state.status == CodeStatus.IN_TRANSIT
-                and (state.next_holder_id in (None, self.sender.pk))
-            ):
+            if receiving and awaited_by(state, self.sender.pk):
                 continue
             raise Refusal(
                 "code_held_by_other",
@@ -483,7 +486,7 @@ class StateBook:
             and state.region_code
             and state.region_code[:4] != self.sender.region_code[:4]
             and at - state.last_event_time < IMPOSSIBLE_TRAVEL
-            and not (step in RECEIVING_STEPS and state.status == CodeStatus.IN_TRANSIT)
+            and not (step in RECEIVING_STEPS and awaited_by(state, self.sender.pk))
         ):
             self.raise_anomaly(
                 "impossible_travel",
@@ -496,7 +499,7 @@ class StateBook:
                 },
             )
         if step in RECEIVING_STEPS and not carried:
-            if state.status != CodeStatus.IN_TRANSIT:
+            if not awaited_by(state, self.sender.pk):
                 self.raise_anomaly(
                     "receipt_without_shipment", code, stored, {"status": state.status}
                 )

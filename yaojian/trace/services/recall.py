@@ -30,7 +30,7 @@ HANDLED = (CodeStatus.RETURNED, CodeStatus.RECALLED, CodeStatus.DESTROYED)
 
 
 def _number(now: dt.datetime) -> str:
-    prefix = f"ZH{now:%Y%m%d}"
+    prefix = f"ZH{timezone.localtime(now):%Y%m%d}"  # the date in Beijing, not in UTC
     count = Recall.objects.filter(number__startswith=prefix).count()
     return f"{prefix}{count + 1:03d}"
 

@@ -138,6 +138,17 @@ def verify(
     found = _lookup(parsed.canonical)
     printed_batch = batch_no.strip() or parsed.batch
     printed_expiry = expiry or parsed.expiry
+    if found is None and parsed.scheme == "tcm":
+        # A decoction piece's code names its batch, not a pack: the registered batch answers.
+        batch = (
+            Batch.objects.filter(product_key=parsed.product_key, batch_no=parsed.batch)
+            .select_related("product__holder", "product__manufacturer")
+            .first()
+        )
+        if batch is not None:
+            answer["result"] = _judge_batch(batch)
+            answer["product"] = _facts_of_batch(batch)
+            return _finish(answer, parsed.canonical, client, region_code, record)
     if found is None:
         rule = (
             CodeRule.objects.filter(product_key=parsed.product_key)
@@ -266,6 +277,39 @@ def _facts_of_rule(rule: CodeRule | None, batch: Batch | None) -> dict:
         "manufacturer": product.manufacturer_display,
         "kind": product.kind,
     }
+
+
+def _judge_batch(batch: Batch) -> str:
+    if batch.recalls.exclude(status=RecallStatus.CANCELLED).exists():
+        return R.RECALLED
+    if batch.expiry_date and batch.expiry_date < timezone.localdate():
+        return R.EXPIRED
+    return R.AUTHENTIC
+
+
+def _facts_of_batch(batch: Batch) -> dict:
+    product = batch.product
+    facts: dict[str, Any] = {
+        "name": product.name,
+        "brand_name": product.brand_name,
+        "strength": product.strength,
+        "dosage_form": product.dosage_form,
+        "package_spec": product.package_spec,
+        "approval_number": product.approval_number or "",
+        "holder": product.holder_display,
+        "manufacturer": product.manufacturer_display,
+        "kind": product.kind,
+        "batch_no": batch.batch_no,
+        "expiry_date": batch.expiry_date.isoformat() if batch.expiry_date else None,
+    }
+    if batch.herb_origin or batch.harvest_date:
+        facts["origin"] = {
+            "herb_origin": batch.herb_origin,
+            "harvest_date": batch.harvest_date.isoformat() if batch.harvest_date else None,
+            "processing": batch.processing,
+            "inspection_report": batch.inspection_report,
+        }
+    return facts
 
 
 def _judge(found: Found, printed_batch: str, printed_expiry: dt.date | None) -> str:

@@ -467,3 +467,28 @@ def test_the_flows_page_shows_what_an_enterprise_received_and_shipped(
     assert later.context["found"] == {"inbound": [], "outbound": []}
     client.force_login(county_regulator)  # Donghu's bureau does not see Jiujiang's enterprise
     assert client.get(reverse("trace:flows", args=[lianxi.enterprise.pk])).status_code == 404
+
+
+def test_a_return_is_shipped_back_and_received_by_the_maker(c):
+    donghu, xihu, lianxi = c["donghu"], c["xihu"], c["lianxi"]
+    donghu.commission([cn(1)], when=at(0))
+    donghu.ship([cn(1)], xihu, when=at(5))
+    xihu.receive([cn(1)], when=at(30))
+    returned = event("shipping", [cn(1)], when=at(60), disposition="returned", to=donghu.site)
+    assert_ok(xihu.send(returned))
+    assert state(cn(1)).status == CodeStatus.RETURNED
+    # only the enterprise the return is addressed to may take it back
+    assert is_refused(lianxi.receive([cn(1)], when=at(90)), "code_held_by_other")
+    taken = event("receiving", [cn(1)], when=at(120), disposition="returned")
+    assert_ok(donghu.send(taken))
+    back = state(cn(1))
+    assert (back.status, back.holder_id) == (CodeStatus.RETURNED, donghu.enterprise.pk)
+    assert not raised("receipt_without_shipment")
+
+
+def test_steps_outside_cbv_are_refused_not_mapped(c):
+    donghu = c["donghu"]
+    donghu.commission([cn(1)], when=at(0))
+    job = donghu.send(event("returning", [cn(1)], when=at(5)))
+    assert is_refused(job, "cbv_bizstep")
+    assert state(cn(1)).status == CodeStatus.ACTIVE

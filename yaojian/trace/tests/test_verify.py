@@ -126,3 +126,37 @@ def test_too_many_verifications_from_one_client_answer_429(c, client, settings):
     assert Verification.objects.count() == 3
     other = client.get(URL, {"code": cn(1)}, REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 200
+
+
+def test_a_decoction_piece_batch_code_shows_its_origin(c, client, province_regulator):
+    from yaojian.testing import factories
+    from yaojian.trace.services import register
+
+    maker = c["donghu"]
+    piece = factories.ProductFactory(
+        kind="tcm_piece", name="酒当归", holder=maker.enterprise, approval_number=None
+    )
+    register.code_rule_file(
+        actor=maker.user, product_id=piece.pk, code=f"TCM:{maker.enterprise.uscc}:X"
+    )
+    batch = register.batch_register(
+        actor=maker.user,
+        product_key=f"tcm:{maker.enterprise.uscc}",
+        batch_no="JDG0001",
+        expiry_date=EXPIRY,
+        herb_origin="甘肃岷县",
+        harvest_date=dt.date(2026, 10, 15),
+        processing="酒炙",
+        inspection_report="JY2026-118",
+    )
+    code = f"TCM:{maker.enterprise.uscc}:JDG0001"
+    answer = check(client, code)
+    assert answer["result"] == "authentic"
+    assert answer["product"]["name"] == "酒当归"
+    assert answer["product"]["origin"]["herb_origin"] == "甘肃岷县"
+    assert answer["product"]["origin"]["processing"] == "酒炙"
+    assert check(client, f"TCM:{maker.enterprise.uscc}:JDG0002")["result"] == "unknown_batch"
+    recall_service.recall_issue(
+        actor=province_regulator, batch_ids=[batch.pk], level="III", reason="性状不符"
+    )
+    assert check(client, code)["result"] == "recalled"
