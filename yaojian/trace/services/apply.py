@@ -399,7 +399,7 @@ class StateBook:
                     stored,
                     {
                         "first_commissioned_at": existing.commissioned_at.isoformat(),
-                        "first_holder": existing.holder_id,
+                        "first_holder": existing.holder.name if existing.holder_id else "",
                     },
                 )
                 return
@@ -504,13 +504,13 @@ class StateBook:
                     "receipt_without_shipment", code, stored, {"status": state.status}
                 )
             elif state.holder_id and not self._is_licensed(state.holder):
-                self.raise_anomaly("unlicensed_party", code, stored, {"shipper": state.holder_id})
+                self.raise_anomaly("unlicensed_party", code, stored, {"shipper": state.holder.name})
         if step in SHIPPING_STEPS:
             # the children of a shipped case go to the case's consignee too
             consignee = self._consignee(event)
             state.next_holder = consignee
             if consignee is not None and not carried and not self._is_licensed(consignee):
-                self.raise_anomaly("unlicensed_party", code, stored, {"consignee": consignee.pk})
+                self.raise_anomaly("unlicensed_party", code, stored, {"consignee": consignee.name})
         elif not carried or step in RECEIVING_STEPS:
             state.next_holder = None
         if status == CodeStatus.DISPENSED:

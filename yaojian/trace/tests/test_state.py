@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from yaojian.accounts import services as accounts
 from yaojian.trace.choices import CodeStatus
@@ -220,7 +221,7 @@ def test_duplicate_commissioning(c):
     assert not raised("duplicate_commissioning")
     assert_ok(donghu.commission([cn(1)], when=at(30), ilmd={"cbvmda:lotNumber": "B9999"}))
     [found] = raised("duplicate_commissioning", cn(1))
-    assert found.evidence["first_holder"] == donghu.enterprise.pk
+    assert found.evidence["first_holder"] == donghu.enterprise.name
     assert found.event is not None
     assert state(cn(1)).batch_no == "B2601"  # the first commissioning stands
 
@@ -277,7 +278,7 @@ def test_unlicensed_party(enterprises):
     assert not raised("unlicensed_party")
     assert_ok(donghu.ship([cn(2)], lianxi, when=at(40)))
     [found] = raised("unlicensed_party", cn(2))
-    assert found.evidence == {"consignee": lianxi.enterprise.pk}
+    assert found.evidence == {"consignee": lianxi.enterprise.name}
 
 
 def test_unlicensed_shipper(enterprises):
@@ -288,7 +289,7 @@ def test_unlicensed_shipper(enterprises):
     assert not raised("unlicensed_party")
     xihu.receive([cn(1)], when=at(30))
     [found] = raised("unlicensed_party", cn(1))
-    assert found.evidence == {"shipper": donghu.enterprise.pk}
+    assert found.evidence == {"shipper": donghu.enterprise.name}
 
 
 def test_dispensed_after_expiry(c):
@@ -492,3 +493,16 @@ def test_steps_outside_cbv_are_refused_not_mapped(c):
     job = donghu.send(event("returning", [cn(1)], when=at(5)))
     assert is_refused(job, "cbv_bizstep")
     assert state(cn(1)).status == CodeStatus.ACTIVE
+
+
+def test_regulators_read_anomalies_in_words(c, client, province_regulator):
+    donghu = c["donghu"]
+    donghu.commission([cn(1)], when=at(0))
+    donghu.commission([cn(1)], when=at(10))
+    client.force_login(province_regulator)
+    with translation.override("en"):
+        html = client.get(reverse("trace:overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "first holder" in html and donghu.enterprise.name in html
+    assert cn(1)[len("urn:yaojian:cn:") :] in html  # the code as printed on the pack
+    path = client.get(reverse("trace:code_path"), {"code": cn(1)[len("urn:yaojian:cn:") :]})
+    assert "赋码激活" in path.content.decode()  # steps in words, Chinese by default
