@@ -67,6 +67,15 @@ RULES: dict[str, Rule] = {
             "critical",
         ),
         Rule(
+            "outside_scope",
+            _("Trade outside the licensed scope"),
+            _(
+                "A licensed enterprise shipped goods its licences do not cover (a drug to or "
+                "from a holder of device licences only), or a retail pharmacy supplied another "
+                "business, which retail licences do not allow."
+            ),
+        ),
+        Rule(
             "dispensed_after_expiry",
             _("Dispensed after expiry"),
             _("A pack was dispensed or sold after its expiry date."),

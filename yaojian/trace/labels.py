@@ -66,6 +66,7 @@ EVIDENCE = {
     "last_event_time": _("latest event"),
     "shipper": _("shipper"),
     "consignee": _("consignee"),
+    "licences": _("valid licences"),
 }
 CN_PREFIX = "urn:yaojian:cn:"
 

@@ -58,6 +58,26 @@ LOT_KEYS = ("cbvmda:lotNumber", "lotNumber", "https://ref.gs1.org/cbv/lotNumber"
 EXPIRY_KEYS = ("cbvmda:itemExpirationDate", "itemExpirationDate")
 
 
+MEDICAL_INSTITUTION = "medical_institution"
+DRUG_LICENCES = frozenset(
+    {
+        "drug_manufacturing",
+        "drug_wholesale",
+        "drug_retail_chain_hq",
+        "drug_retail_chain_store",
+        "drug_retail",
+    }
+)
+DEVICE_LICENCES = frozenset({"device_trading_iii", "device_trading_ii", "device_manufacturing"})
+RETAIL_LICENCES = frozenset({"drug_retail", "drug_retail_chain_store", "online_drug_sales"})
+# the licences that cover trading a product of each kind (cosmetics need none to trade)
+SCOPE_OF_PRODUCT = {"drug": DRUG_LICENCES, "tcm_piece": DRUG_LICENCES, "device": DEVICE_LICENCES}
+
+
+def disposition_of(event: dict) -> str:
+    return bare(event.get("disposition"))
+
+
 def awaited_by(state: CodeState, enterprise_id: int) -> bool:
     """Whether a code is on its way to this enterprise: shipped to it (or to nobody named),
     or shipped back to it as a return (CBV has no returning step: a return is a shipment with
@@ -268,15 +288,48 @@ class StateBook:
         self.batches[(product_key, batch_no)] = batch
         return batch
 
-    def _is_licensed(self, enterprise: Any) -> bool:
+    def _licence_kinds(self, enterprise: Any) -> frozenset[str]:
+        """The kinds of the enterprise's valid licences and filings (cached per capture)."""
         if enterprise.pk not in self.licensed:
             from yaojian.registry.choices import LicenceStatus
             from yaojian.registry.models import Licence
 
-            self.licensed[enterprise.pk] = Licence.objects.filter(
-                holder_id=enterprise.pk, status=LicenceStatus.VALID
-            ).exists()
+            self.licensed[enterprise.pk] = frozenset(
+                Licence.objects.filter(
+                    holder_id=enterprise.pk, status=LicenceStatus.VALID
+                ).values_list("kind", flat=True)
+            )
         return self.licensed[enterprise.pk]
+
+    def _is_licensed(self, enterprise: Any) -> bool:
+        # Medical institutions dispense under their practice licence, which the drug
+        # register does not hold: they are not "unlicensed".
+        return bool(self._licence_kinds(enterprise)) or enterprise.kind == MEDICAL_INSTITUTION
+
+    def _scope_problem(self, state: CodeState, shipper: Any, consignee: Any | None) -> dict:
+        """Evidence when a licensed party trades outside its licensed scope, else {}.
+
+        A drug needs a drug licence on both sides and a device a device licence; a retail
+        pharmacy may sell to the public but not supply another business (零售不得批发),
+        except by returning goods."""
+        kind = self._product_kind(state)
+        needed = SCOPE_OF_PRODUCT.get(kind)
+        for role, party in (("shipper", shipper), ("consignee", consignee)):
+            if party is None or party.kind == MEDICAL_INSTITUTION:
+                continue
+            held = self._licence_kinds(party)
+            if held and needed and not held & needed:
+                return {role: party.name, "licences": sorted(held)}
+        held = self._licence_kinds(shipper)
+        if consignee is not None and held and held <= RETAIL_LICENCES:
+            return {"shipper": shipper.name, "licences": sorted(held)}
+        return {}
+
+    def _product_kind(self, state: CodeState) -> str:
+        if state.batch_id and state.batch is not None:
+            return state.batch.product.kind
+        rule = self._rule(state.product_key) if state.product_key else None
+        return rule.product.kind if rule is not None else ""
 
     def _is_recalled(self, batch_id: int | None) -> bool:
         """Whether a recall order (not cancelled) covers the batch."""
@@ -511,6 +564,10 @@ class StateBook:
             state.next_holder = consignee
             if consignee is not None and not carried and not self._is_licensed(consignee):
                 self.raise_anomaly("unlicensed_party", code, stored, {"consignee": consignee.name})
+            elif not carried and disposition_of(event) != "returned":
+                problem = self._scope_problem(state, self.sender, consignee)
+                if problem:
+                    self.raise_anomaly("outside_scope", code, stored, problem)
         elif not carried or step in RECEIVING_STEPS:
             state.next_holder = None
         if status == CodeStatus.DISPENSED:

@@ -144,13 +144,17 @@ class Party:
         )
 
 
+# A maker, a wholesaler and a pharmacy: the licences a real chain holds.
+LICENCE_OF = {"donghu": "drug_manufacturing", "xihu": "drug_wholesale", "lianxi": "drug_retail"}
+
+
 def chain(enterprises, *, licensed: tuple[str, ...] = ("donghu", "xihu", "lianxi")) -> dict:
     """The three parties, Donghu's product filed under PRODUCT (packs) and CASE_PRODUCT (cases
     of two), and the GTIN under Donghu too."""
     parties = {}
     for key, enterprise in enterprises.items():
         if key in licensed:
-            factories.LicenceFactory(holder=enterprise)
+            factories.LicenceFactory(holder=enterprise, kind=LICENCE_OF[key])
         user = factories.enterprise_user(enterprise, master=True)
         register.site_register(actor=user, identifier=SITES[key], name=f"{key} warehouse")
         parties[key] = Party(enterprise, user, SITES[key])

@@ -403,7 +403,9 @@ def test_every_form_of_a_pack_has_one_canonical(gtin, serial, prefix_length):
 @given(gtin=gtins(), delta=st.integers(min_value=1, max_value=9), serial=serials)
 def test_a_changed_check_digit_is_refused(gtin, delta, serial):
     wrong = gtin[:-1] + str((int(gtin[-1]) + delta) % 10)
-    for text in (wrong, f"01{wrong}", f"01{wrong}21{serial}", f"{DL}/01/{wrong}"):
+    # Element strings carry their symbology identifier: without it, 20 bare digits are read
+    # as a Chinese traceability code (the same digits can be both).
+    for text in (wrong, f"]d201{wrong}", f"]d201{wrong}21{serial}", f"{DL}/01/{wrong}"):
         assert error_of(text).code == "gtin_check_digit"
 
 

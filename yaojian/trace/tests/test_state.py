@@ -12,6 +12,7 @@ from yaojian.accounts import services as accounts
 from yaojian.trace.choices import CodeStatus
 from yaojian.trace.models import Anomaly, Batch, CodeState, Event
 from yaojian.trace.services import recall as recall_service
+from yaojian.trace.services import register
 from yaojian.trace.services import verify as verify_service
 from yaojian.trace.tests.helpers import (
     CASE_PRODUCT,
@@ -506,3 +507,34 @@ def test_regulators_read_anomalies_in_words(c, client, province_regulator):
     assert cn(1)[len("urn:yaojian:cn:") :] in html  # the code as printed on the pack
     path = client.get(reverse("trace:code_path"), {"code": cn(1)[len("urn:yaojian:cn:") :]})
     assert "赋码激活" in path.content.decode()  # steps in words, Chinese by default
+
+
+def test_outside_scope(c):
+    from yaojian.testing import factories
+
+    donghu, xihu, lianxi = c["donghu"], c["xihu"], c["lianxi"]
+    donghu.commission([cn(1), cn(2), cn(3)], when=at(0))
+    donghu.ship([cn(1)], xihu, when=at(5))  # maker to wholesaler: in scope
+    xihu.receive([cn(1)], when=at(30))
+    xihu.ship([cn(1)], lianxi, when=at(60))  # wholesaler to pharmacy: in scope
+    lianxi.receive([cn(1)], when=at(90))
+    assert not raised("outside_scope")
+    # a retail pharmacy supplying another business (零售不得批发)
+    assert_ok(lianxi.ship([cn(1)], xihu, when=at(120)))
+    [retail] = raised("outside_scope", cn(1))
+    assert retail.evidence["shipper"] == lianxi.enterprise.name
+    # a drug shipped to a holder of device licences only
+    shop = factories.EnterpriseFactory(kind="device_distributor", region_code="360102")
+    factories.LicenceFactory(holder=shop, kind="device_trading_iii")
+    user = factories.enterprise_user(shop, master=True)
+    register.site_register(actor=user, identifier="urn:epc:id:sgln:0614141.00044.0")
+    assert_ok(
+        donghu.send(event("shipping", [cn(2)], when=at(130), to="urn:epc:id:sgln:0614141.00044.0"))
+    )
+    [device] = raised("outside_scope", cn(2))
+    assert device.evidence["consignee"] == shop.name
+    # a return to the maker is not trade
+    xihu.receive([cn(1)], when=at(150))
+    returned = event("shipping", [cn(1)], when=at(160), disposition="returned", to=donghu.site)
+    assert_ok(xihu.send(returned))
+    assert len(raised("outside_scope")) == 2
