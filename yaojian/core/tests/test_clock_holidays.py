@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from yaojian.accounts.choices import Role
 from yaojian.audit.models import AuditEntry
@@ -113,7 +114,8 @@ def test_parse_reports_every_wrong_line_by_number():
             "2027-06-01 " + "长" * 60,  # 8 too long
         ]
     )
-    days, errors = services.parse_holiday_list(text, year=2027)
+    with translation.override("en"):
+        days, errors = services.parse_holiday_list(text, year=2027)
     assert [d.day for d in days] == [D(2027, 1, 1)]
     assert [e.split(":")[0] for e in errors] == [f"Line {n}" for n in (2, 3, 4, 5, 6, 7, 8)]
     assert "2028-01-01" in errors[2] and "line 1" in errors[3]
@@ -221,7 +223,7 @@ def test_import_through_the_page_with_per_line_errors(client, sysadmin):
     bad = client.post(url, {"year": 2027, "text": "2027-01-01 元旦\n2027-01-32 x\nfoo"})
     assert bad.status_code == 200
     body = bad.content.decode()
-    assert "Line 2" in body and "Line 3" in body
+    assert "第2行" in body and "第3行" in body  # the page speaks Chinese by default
     assert not HolidayOverride.objects.exists()
 
     good = client.post(url, {"year": 2027, "text": "2027-01-01 元旦\n2027-02-20 上班"})

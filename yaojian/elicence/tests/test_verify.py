@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yaojian.elicence import payload, selectors, services, signing
 from yaojian.elicence.choices import KeyStatus
 from yaojian.elicence.models import ElectronicLicence, SigningKey
 from yaojian.registry import services as registry
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are read in English here (the catalogue gives them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
