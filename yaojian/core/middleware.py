@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.http import QueryDict
 from django.shortcuts import render
 
 from yaojian.core.context import Origin, _current, client_ip
@@ -47,3 +48,26 @@ class DomainErrorMiddleware:
             "core/error_fragment.html" if request.headers.get("HX-Request") else "core/error.html"
         )
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+class NullCharacterMiddleware:
+    """Drop NUL characters from the query string before any view reads it.
+
+    No field of the platform can hold one and no typed character produces it; PostgreSQL
+    refuses it in text with an error that would otherwise surface as a server error. The
+    API's schema allows any string in a query parameter, so the character is removed rather
+    than the request refused (the rest of the value is validated as usual)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            cleaned = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                cleaned.setlist(name.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

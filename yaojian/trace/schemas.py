@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ninja import Schema
@@ -14,7 +13,13 @@ class VerifyParams(Schema):
     batch: str | None = Field(
         None, max_length=40, description="The batch number printed on the pack"
     )
-    expiry: dt.date | None = Field(None, description="The expiry date printed, YYYY-MM-DD")
+    # A string, not a date: pydantic would also read a number as a Unix time.
+    expiry: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description="The expiry date printed, YYYY-MM-DD",
+    )
     region: str | None = Field(
         None, pattern=r"^\d{6}$", description="Where the check is made (GB/T 2260 code), if known"
     )

@@ -110,3 +110,11 @@ def test_the_title_follows_the_language_of_the_request():
         chinese = PermissionDenied().as_problem()["title"]
     assert english == "You are not allowed to do this"
     assert chinese != english and any("\u4e00" <= c <= "\u9fff" for c in chinese)
+
+
+def test_a_nul_character_in_the_query_is_dropped_not_a_server_error(client, db):
+    api = client.get("/api/v1/public/trace/verify", {"code": "81234567890123456789\x00"})
+    assert api.status_code == 200
+    assert api.json()["code"] == "81234567890123456789"
+    page = client.get("/api/v1/registry/products", {"rx": "\x00"})
+    assert page.status_code in (401, 200)  # anonymous: asked to log in, never a 500
