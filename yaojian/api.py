@@ -193,10 +193,14 @@ def _register_routers() -> None:
     from yaojian.datacenter.imports.api import router as imports_router
     from yaojian.datacenter.quality.api import router as quality_router
     from yaojian.elicence.api import router as elicence_router
+    from yaojian.enforcement.api import router as enforcement_router
+    from yaojian.inspection.api import router as inspection_router
     from yaojian.licensing.api import router as licensing_router
     from yaojian.registry.api import router as registry_router
+    from yaojian.sampling.api import router as sampling_router
     from yaojian.trace.api import public_router as trace_public_router
     from yaojian.trace.api import router as trace_router
+    from yaojian.vigilance.api import router as vigilance_router
     from yaojian.workbench.api import router as workbench_router
 
     api.add_router("/v1/", core_router)
@@ -210,6 +214,10 @@ def _register_routers() -> None:
     api.add_router("/v1/licensing", licensing_router)
     api.add_router("/v1/public/trace", trace_public_router)
     api.add_router("/v1/trace", trace_router)
+    api.add_router("/v1/inspection", inspection_router)
+    api.add_router("/v1/sampling", sampling_router)
+    api.add_router("/v1/enforcement", enforcement_router)
+    api.add_router("/v1/vigilance", vigilance_router)
 
 
 _register_routers()

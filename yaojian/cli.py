@@ -17,6 +17,8 @@ COMMANDS = {
     "token": "create, list or revoke enterprise API tokens",
     "audit": "audit log tools: 'yaojian audit verify' checks the SM3 hash chain",
     "elicence": "electronic licences: keys (rotate, export), issue, verify a QR code offline",
+    "inspection": "random inspections: 'yaojian inspection redraw PLAN' recomputes a draw from its record",
+    "vigilance": "adverse reactions: MedDRA import, E2B(R3) import/export, 'signals' over a CSV file",
     "manage": "any other Django management command, e.g. 'yaojian manage shell'",
 }
 

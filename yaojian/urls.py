@@ -19,6 +19,10 @@ urlpatterns = [
     path("elicence/", include("yaojian.elicence.urls")),
     path("epcis/", include("yaojian.trace.urls")),
     path("", include("yaojian.trace.page_urls")),
+    path("", include("yaojian.inspection.urls")),
+    path("", include("yaojian.sampling.urls")),
+    path("", include("yaojian.enforcement.urls")),
+    path("", include("yaojian.vigilance.urls")),
     path("", include("yaojian.portal.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Administrative penalty cases from source to closure."""

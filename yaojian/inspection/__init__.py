@@ -1,0 +1,1 @@
+"""Random inspections (双随机) and inspections in the field."""

@@ -1,0 +1,5 @@
+"""The inspection API under /api/v1/inspection/."""
+
+from ninja import Router
+
+router = Router(tags=["inspection"])

@@ -1,0 +1,1 @@
+"""Sampling plans, sampling tasks, samples and laboratory results."""
