@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from yaojian.inspection.draws.api import router as draws_router
+
 router = Router(tags=["inspection"])
+router.add_router("/", draws_router)

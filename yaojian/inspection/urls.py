@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path  # noqa: F401
+
+from yaojian.inspection.draws.urls import urlpatterns as draw_urlpatterns
 
 app_name = "inspection"
 
-urlpatterns: list = []
+# the draw's pages are in draws/urls.py and share the "inspection" namespace
+urlpatterns: list = [*draw_urlpatterns]

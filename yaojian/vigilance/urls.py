@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path  # noqa: F401
+
+from yaojian.vigilance.signals.urls import urlpatterns as signal_urlpatterns
 
 app_name = "vigilance"
 
-urlpatterns: list = []
+# the signal pages are in signals/urls.py and share the "vigilance" namespace
+urlpatterns: list = [*signal_urlpatterns]

@@ -1,0 +1,1 @@
+"""Models of the random draw (plans, pools, draws)."""

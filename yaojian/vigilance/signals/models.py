@@ -1,0 +1,1 @@
+"""Models of signal detection (runs, results, signal review)."""
