@@ -196,6 +196,7 @@ def _register_routers() -> None:
     from yaojian.enforcement.api import router as enforcement_router
     from yaojian.inspection.api import router as inspection_router
     from yaojian.licensing.api import router as licensing_router
+    from yaojian.portal.api import router as portal_router
     from yaojian.registry.api import router as registry_router
     from yaojian.sampling.api import router as sampling_router
     from yaojian.trace.api import public_router as trace_public_router
@@ -213,6 +214,7 @@ def _register_routers() -> None:
     api.add_router("/v1/elicence", elicence_router)
     api.add_router("/v1/licensing", licensing_router)
     api.add_router("/v1/public/trace", trace_public_router)
+    api.add_router("/v1/public", portal_router)
     api.add_router("/v1/trace", trace_router)
     api.add_router("/v1/inspection", inspection_router)
     api.add_router("/v1/sampling", sampling_router)

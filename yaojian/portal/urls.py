@@ -9,6 +9,7 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("pharmacies/", views.pharmacies, name="pharmacies"),
     path("publications/", views.publications, name="publications"),
+    path("publications/<int:pk>/", views.publication_detail, name="publication_detail"),
     path("complaints/", views.complaints, name="complaints"),
     path("my/", views.enterprise_home, name="enterprise_home"),
     path("my/applications/", views.my_applications, name="my_applications"),

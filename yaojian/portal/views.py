@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -96,7 +96,39 @@ def pharmacies(request):
 
 
 def publications(request):
-    return render(request, "portal/publications.html", {"nav": "publications"})
+    """What the law requires to be published, newest first, by kind and searchable."""
+    from yaojian.portal import publications as published
+
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in published.Kind.values else ""
+    query = request.GET.get("q", "")[:100]
+    page = paginate(request, published.visible(kind=kind, query=query), per_page=20)
+    language = translation.get_language() or "zh-hans"
+    rows = [(item, *item.text(language)) for item in page.object_list]
+    return render(
+        request,
+        "portal/publications.html",
+        {
+            "nav": "publications",
+            "kinds": published.Kind.choices,
+            "kind": kind,
+            "q": query,
+            "page": page,
+            "rows": rows,
+        },
+    )
+
+
+def publication_detail(request, pk: int):
+    from yaojian.portal import publications as published
+
+    item = published.visible_one(pk)
+    title, summary, fields = item.text(translation.get_language() or "zh-hans")
+    return render(
+        request,
+        "portal/publication_detail.html",
+        {"nav": "publications", "item": item, "title": title, "summary": summary, "fields": fields},
+    )
 
 
 def complaints(request):

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yaojian.accounts.choices import Role
 from yaojian.accounts.services import require_role
@@ -81,6 +83,7 @@ def recall_issue(*, actor: Any, batch_ids: list[int], level: str, reason: str) -
         ]
         RecallHolder.objects.bulk_create(holders)
         _notify(recall)
+        _publish(actor, recall, batches)
         audit.record(
             actor=actor,
             action="trace.recall.issue",
@@ -88,6 +91,34 @@ def recall_issue(*, actor: Any, batch_ids: list[int], level: str, reason: str) -
             changes={"batches": [b.batch_no for b in batches], "holders": len(holders)},
         )
     return recall
+
+
+def _publish(actor: Any, recall: Recall, batches: list[Batch]) -> None:
+    """The public learns of a recall on the portal (药品召回管理办法: recalls are made public)."""
+    from yaojian.portal import publications
+
+    product = recall.product
+    publications.publish(
+        actor=actor,
+        kind=publications.Kind.RECALL,
+        source=recall,
+        title=format_lazy(_lazy("Recall of {product}"), product=str(product)),
+        summary=recall.reason,
+        fields=[
+            (_lazy("Recall number"), recall.number),
+            (_lazy("Level"), RecallLevel(recall.level).label),
+            (_lazy("Product"), str(product)),
+            (_lazy("Approval number"), product.approval_number or ""),
+            (_lazy("Marketing-authorisation holder"), str(product.holder or "")),
+            (_lazy("Batches"), ", ".join(sorted(b.batch_no for b in batches))),
+            (
+                _lazy("If you hold a pack"),
+                _lazy("Stop using it and return it to the pharmacy or hospital that supplied it."),
+            ),
+        ],
+        division_code=recall.region_code,
+        enterprise=product.holder,
+    )
 
 
 def _notify(recall: Recall) -> None:

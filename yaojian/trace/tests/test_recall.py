@@ -131,3 +131,19 @@ def test_batch_holders_for_a_regulator_and_not_for_another_enterprise(
     )
     assert other.status_code == 404
     assert other["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_recall_is_published_on_the_portal_in_both_languages(c, province_regulator, client):
+    recall = issue(province_regulator, c["batch"])
+    product = str(recall.product)
+    assert f"{product}召回公告" in client.get("/publications/?kind=recall").content.decode()
+    listed = client.get("/api/v1/public/publications?kind=recall").json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert item["title"] == f"{product}召回公告"
+    assert ["召回编号", recall.number] in [list(row) for row in item["fields"]]
+    english = client.get(
+        f"/api/v1/public/publications/{item['id']}", headers={"accept-language": "en"}
+    ).json()
+    assert english["title"] == f"Recall of {product}"
+    assert ["Batches", "B2601"] in [list(row) for row in english["fields"]]
