@@ -129,8 +129,10 @@ DATABASES = {
         os.environ.get("YAOJIAN_DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
     )
 }
+# Connections are kept between requests (opening an SQLite connection and setting its pragmas
+# costs more than most requests) and checked before reuse.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so
         # two writers queue on busy_timeout instead of failing with "database is locked".
