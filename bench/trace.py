@@ -85,9 +85,8 @@ def ensure_loaded() -> int:
         report = trace_data.generate(None, SEED, codes=wanted - have)
         print(f"  generated {report.summary()}")
         have += report.codes
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what the loader and the periodic statistics job do
     _loaded["codes"] = have
     print(f"  {have:,} code states loaded ({connection.vendor})")
     return have

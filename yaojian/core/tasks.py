@@ -33,3 +33,12 @@ def holiday_reminders() -> list[int]:
     from yaojian.core.services import holiday_reminders as remind
 
     return remind()
+
+
+@scheduling.register("core.planner_statistics", every=timedelta(hours=6))
+@task()
+def planner_statistics() -> list[str]:
+    """Re-analyse SQLite tables that have outgrown their statistics (see core.dbstats)."""
+    from yaojian.core.dbstats import refresh_statistics
+
+    return refresh_statistics()

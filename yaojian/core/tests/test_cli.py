@@ -16,6 +16,8 @@ EVERY_COMMAND = [
     "token",
     "audit",
     "elicence",
+    "inspection",
+    "vigilance",
     "manage",
 ]
 

@@ -25,6 +25,16 @@ TCM_URN = "urn:yaojian:tcm:"
 
 
 def parse_cn20(text: str, offset: int = 0) -> ParsedCode:
+    if len(text) == 20 and text.isascii() and text.isdigit():
+        code = text  # the common case, as machines send it: no grouping to drop
+        return ParsedCode(
+            scheme="cn20",
+            canonical=CN20_URN + code,
+            product_key=f"cn:{code[:7]}",
+            serial=code[7:16],
+            is_instance=True,
+            source_form="cn20",
+        )
     part = _("the drug traceability code")
     digits = []
     for i, ch in enumerate(text):

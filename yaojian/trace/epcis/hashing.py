@@ -107,6 +107,8 @@ def _text(value: Any) -> str:
 
 
 def _numeric(text: str) -> str:
+    if not text or not (text[0].isdigit() or text[0] in "+-."):
+        return text  # not a number: skip the float() attempt and its exception
     try:
         number = float(text)
         if int(number) == number:
@@ -122,6 +124,8 @@ def _canonize(text: str) -> str:
             text = web + text[len(urn) :]
             break
     text = _numeric(text)
+    if "." not in text:
+        return text  # the normaliser gives up on anything without a dot (urn:yaojian:…)
     return _dl_normaliser(text) or text
 
 

@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy
 
 from yaojian.accounts.choices import EnterpriseRight
 from yaojian.audit import services as audit
+from yaojian.core.dbstats import refresh_statistics
 from yaojian.core.errors import DomainError, PermissionDenied, ValidationFailed
 from yaojian.trace import epcis
 from yaojian.trace.choices import JobStatus
-from yaojian.trace.models import CaptureJob, Event, EventCode
+from yaojian.trace.models import Anomaly, Batch, CaptureJob, CodeState, Event, EventCode
 from yaojian.trace.services import alerts
 from yaojian.trace.services.apply import (
     Codes,
@@ -181,6 +182,9 @@ def capture_run(job_id: Any) -> CaptureJob:
             return job
         job.status, job.started_at = JobStatus.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at"])
+    # a province's first captures grow these tables by orders of magnitude: plan on fresh
+    # statistics (a few cheap queries; re-analyses only a table that outgrew its statistics)
+    refresh_statistics([m._meta.db_table for m in (CodeState, Event, EventCode, Batch, Anomaly)])
     problems: list[dict] = []
     counts = {"total": 0, "stored": 0, "duplicate": 0, "refused": 0, "epcs": 0}
     try:
