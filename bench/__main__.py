@@ -39,7 +39,17 @@ def main() -> None:
     from django.core.management import call_command
 
     from bench import clock as clock_bench
-    from bench import elicence, foundation, imports, quality, registry, trace
+    from bench import (
+        elicence,
+        enforcement,
+        foundation,
+        imports,
+        inspection_draw,
+        quality,
+        registry,
+        trace,
+        vigilance_signals,
+    )
     from yaojian.demo import loader
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -60,6 +70,9 @@ def main() -> None:
         **clock_bench.BENCHMARKS,
         **elicence.BENCHMARKS,
         **trace.BENCHMARKS,
+        **inspection_draw.BENCHMARKS,
+        **enforcement.BENCHMARKS,
+        **vigilance_signals.BENCHMARKS,
     }
     for name, benchmark in benchmarks.items():
         if args.only and name != args.only:

@@ -146,9 +146,24 @@ def load(seed: int = 2026, scale: str = "demo", *, stdout=None) -> LoadReport:
     _act_as_users(generator, password)
     _demo_applications(password)
     demo_trace.load(DEMO_CHAIN)
+    _supervision_demos(seed)
     refresh_statistics()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _supervision_demos(seed: int) -> None:
+    """Inspections, sampling, penalty cases and adverse reactions, through their services (each
+    loader does nothing when its records are already there)."""
+    from yaojian.inspection import demo as inspection_demo
+    from yaojian.inspection.draws import demo as draw_demo
+    from yaojian.sampling import demo as sampling_demo
+    from yaojian.vigilance import demo as vigilance_demo
+
+    inspection_demo.load(seed)
+    draw_demo.load(seed)
+    sampling_demo.load(seed)
+    vigilance_demo.load(seed)
 
 
 def refresh_statistics() -> None:

@@ -88,13 +88,11 @@ class CaseSource(models.Model):
 class Case(models.Model):
     """One administrative penalty case (ordinary procedure)."""
 
-    number = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
+    number = models.CharField(_("case number"), max_length=40, blank=True)
     source = models.OneToOneField(
         CaseSource, verbose_name=_("clue"), on_delete=models.PROTECT, related_name="case"
     )
-    source_kind = models.CharField(
-        _("source"), max_length=20, choices=SourceKind.choices, db_index=True
-    )
+    source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("party"),
@@ -109,7 +107,7 @@ class Case(models.Model):
     )
     region_code = models.CharField(_("division code"), max_length=6)
     status = models.CharField(
-        _("status"), max_length=14, choices=Status.choices, default=Status.PROPOSED, db_index=True
+        _("status"), max_length=14, choices=Status.choices, default=Status.PROPOSED
     )
     title = models.CharField(_("case"), max_length=200)
     facts = models.TextField(_("facts found"), blank=True)
@@ -121,7 +119,9 @@ class Case(models.Model):
         _("party's ID number (natural persons)"), max_length=18, blank=True
     )
     provision = models.CharField(_("legal provision"), max_length=30, blank=True)
-    goods_value = models.DecimalField(_("value of the goods (货值金额)"), null=True, blank=True, **MONEY)
+    goods_value = models.DecimalField(
+        _("value of the goods (货值金额)"), null=True, blank=True, **MONEY
+    )
     officers = models.ManyToManyField(
         USER, verbose_name=_("case officers"), related_name="penalty_cases", blank=True
     )
@@ -135,6 +135,9 @@ class Case(models.Model):
     # the 90-day clock (calendar days): extensions approved, days paused, the deadline today
     extension_days = models.PositiveIntegerField(_("extension (calendar days)"), default=0)
     deadline = models.DateField(_("decision due"), null=True, blank=True)
+    # the deadline while the clock runs (empty otherwise): what the overdue and near-due lists
+    # filter and sort on, through its own index
+    due_on = models.DateField(_("decision due (clock running)"), null=True, blank=True)
     # the rights notice (行政处罚事先告知书)
     notified_on = models.DateField(_("rights notice served on"), null=True, blank=True)
     proposed_penalty = models.JSONField(_("proposed penalty"), default=dict, blank=True)
@@ -157,7 +160,9 @@ class Case(models.Model):
     warning = models.BooleanField(_("warning"), default=False)
     public_criticism = models.BooleanField(_("public criticism (通报批评)"), default=False)
     fine = models.DecimalField(_("fine (yuan)"), default=0, **MONEY)
-    confiscated_income = models.DecimalField(_("illegal income confiscated (yuan)"), default=0, **MONEY)
+    confiscated_income = models.DecimalField(
+        _("illegal income confiscated (yuan)"), default=0, **MONEY
+    )
     confiscated_goods = models.CharField(_("goods confiscated"), max_length=300, blank=True)
     licence_revoked = models.BooleanField(_("licence revoked"), default=False)
     decision_text = models.TextField(_("decision"), blank=True)
@@ -168,6 +173,9 @@ class Case(models.Model):
     payment_due = models.DateField(_("payment due"), null=True, blank=True)
     paid_total = models.DecimalField(_("paid so far (yuan)"), default=0, **MONEY)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # calendar days from filing to the decision and to closure (for the leaders' averages)
+    decision_days = models.PositiveIntegerField(_("days to decision"), null=True, blank=True)
+    closure_days = models.PositiveIntegerField(_("days to closure"), null=True, blank=True)
     annulled_on = models.DateField(_("annulled on"), null=True, blank=True)
     annulment_reason = models.TextField(_("reason for annulment or change"), blank=True)
     # transfer to the competent bureau (移送)
@@ -200,9 +208,13 @@ class Case(models.Model):
         verbose_name_plural = _("penalty cases")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["region_code", "created_at"], name="case_region_created"),
-            models.Index(fields=["status", "deadline"], name="case_status_deadline"),
+            # the list's order (newest first) under each filter it offers
             models.Index(fields=["-created_at", "-id"], name="case_created"),
+            models.Index(fields=["region_code", "-created_at", "-id"], name="case_region_created"),
+            models.Index(fields=["status", "-created_at", "-id"], name="case_status_created"),
+            models.Index(fields=["source_kind", "-created_at", "-id"], name="case_source_created"),
+            models.Index(fields=["due_on"], name="case_due_on"),
+            models.Index(fields=["enterprise", "decided_on"], name="case_enterprise_decided"),
         ]
         constraints = [
             models.CheckConstraint(name="case_fine_not_negative", condition=models.Q(fine__gte=0)),
@@ -242,7 +254,9 @@ class CaseEvent(models.Model):
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=14, blank=True)
     to_status = models.CharField(_("to"), max_length=14, blank=True)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)

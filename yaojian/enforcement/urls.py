@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yaojian.enforcement import views
 
 app_name = "enforcement"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("workbench/enforcement/", views.case_list, name="case_list"),
+    path("workbench/enforcement/clues/", views.source_list, name="source_list"),
+    path("workbench/enforcement/clues/<int:pk>/", views.source_detail, name="source_detail"),
+    path("workbench/enforcement/figures/", views.figures, name="figures"),
+    path("workbench/enforcement/cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path(
+        "workbench/enforcement/cases/<int:pk>/act/<slug:action>/",
+        views.case_act,
+        name="case_act",
+    ),
+    path(
+        "workbench/enforcement/cases/<int:pk>/evidence/<int:evidence_id>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+    path("enforcement/my/", views.my_cases, name="my_cases"),
+    path("enforcement/my/<int:pk>/", views.my_case, name="my_case"),
+]

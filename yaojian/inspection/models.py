@@ -12,16 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
-from yaojian.inspection.choices import (
-    ENTERPRISE_VISIBLE,
-    Grade,
-    InspectionKind,
-    ItemResult,
-    Origin,
-    Outcome,
-    RectificationDecision,
-    Status,
-)
+from yaojian.inspection import choices as ic
 from yaojian.inspection.draws.models import *  # noqa: F403
 
 
@@ -33,7 +24,7 @@ class Checklist(models.Model):
     """
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=InspectionKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=ic.InspectionKind.choices)
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.TextField(_("legal basis"))
     active = models.BooleanField(_("used for new inspections"), default=True)
@@ -100,21 +91,28 @@ class Inspection(models.Model):
         on_delete=models.PROTECT,
         related_name="inspections",
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=InspectionKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=ic.InspectionKind.choices)
     checklist = models.ForeignKey(
         Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        _("status"), max_length=24, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"),
+        max_length=24,
+        choices=ic.Status.choices,
+        default=ic.Status.PENDING,
+        db_index=True,
     )
     outcome = models.CharField(
-        _("outcome"), max_length=10, choices=Outcome.choices, blank=True, default=""
+        _("outcome"), max_length=10, choices=ic.Outcome.choices, blank=True, default=""
     )
-    origin = models.CharField(_("origin"), max_length=30, choices=Origin.choices)
+    origin = models.CharField(_("origin"), max_length=30, choices=ic.Origin.choices)
     origin_ref = models.CharField(_("origin reference"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("team"), related_name="inspection_teams", blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team"),
+        related_name="inspection_teams",
+        blank=True,
     )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,9 +140,7 @@ class Inspection(models.Model):
     rectification_days = models.PositiveSmallIntegerField(
         _("rectification period (working days)"), null=True, blank=True
     )
-    rectification_deadline = models.DateField(
-        _("rectify by"), null=True, blank=True, db_index=True
-    )
+    rectification_deadline = models.DateField(_("rectify by"), null=True, blank=True, db_index=True)
     case_ref = models.CharField(_("penalty case"), max_length=100, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -178,13 +174,26 @@ class Inspection(models.Model):
         return reverse("inspection:detail", args=[self.pk])
 
     @property
+    def case_link(self) -> str:
+        """The penalty-case clue this inspection was referred as, on the enforcement pages."""
+        from django.urls import NoReverseMatch, reverse
+
+        prefix = "enforcement-source:"
+        if not self.case_ref.startswith(prefix):
+            return ""
+        try:
+            return reverse("enforcement:source_detail", args=[int(self.case_ref[len(prefix) :])])
+        except (NoReverseMatch, ValueError):
+            return ""
+
+    @property
     def visible_to_enterprise(self) -> bool:
-        return self.status in ENTERPRISE_VISIBLE
+        return self.status in ic.ENTERPRISE_VISIBLE
 
     def rectification_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return bool(
-            self.status == Status.RECTIFYING
+            self.status == ic.Status.RECTIFYING
             and self.rectification_deadline
             and self.rectification_deadline < today
         )
@@ -192,7 +201,7 @@ class Inspection(models.Model):
     def inspection_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return bool(
-            self.status in (Status.SCHEDULED, Status.IN_PROGRESS)
+            self.status in (ic.Status.SCHEDULED, ic.Status.IN_PROGRESS)
             and self.due_date
             and self.due_date < today
         )
@@ -203,7 +212,7 @@ class InspectionResult(models.Model):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
-    result = models.CharField(_("result"), max_length=16, choices=ItemResult.choices)
+    result = models.CharField(_("result"), max_length=16, choices=ic.ItemResult.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -225,7 +234,7 @@ class Finding(models.Model):
     item = models.ForeignKey(
         ChecklistItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    grade = models.CharField(_("grade"), max_length=10, choices=ic.Grade.choices)
     rule = models.CharField(_("rule broken"), max_length=200)
     note = models.TextField(_("what was found"))
     position = models.PositiveSmallIntegerField(default=0)
@@ -282,9 +291,9 @@ class Rectification(models.Model):
     decision = models.CharField(
         _("decision"),
         max_length=10,
-        choices=RectificationDecision.choices,
+        choices=ic.RectificationDecision.choices,
         blank=True,
-        default=RectificationDecision.PENDING,
+        default=ic.RectificationDecision.PENDING,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -15,7 +15,9 @@ class Category(models.TextChoices):
 
 
 # categories whose products are drugs (a recall order under 药品召回管理办法 applies)
-DRUG_CATEGORIES = frozenset({Category.CHEMICAL, Category.TCM_PATENT, Category.TCM_PIECE, Category.BIOLOGIC})
+DRUG_CATEGORIES = frozenset(
+    {Category.CHEMICAL, Category.TCM_PATENT, Category.TCM_PIECE, Category.BIOLOGIC}
+)
 
 
 class Risk(models.TextChoices):

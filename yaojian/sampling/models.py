@@ -287,9 +287,7 @@ class SampleRecord(models.Model):
         verbose_name = _("sampling record")
         verbose_name_plural = _("sampling records")
         constraints = [
-            models.CheckConstraint(
-                name="sampling_sample_paid", condition=Q(price_paid__gt=0)
-            ),
+            models.CheckConstraint(name="sampling_sample_paid", condition=Q(price_paid__gt=0)),
             # a refusal to sign is noted in the remarks (办法: 拒绝签字的，抽样人员注明)
             models.CheckConstraint(
                 name="sampling_sample_signed_or_noted",

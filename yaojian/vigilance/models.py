@@ -61,7 +61,9 @@ class MeddraRelease(models.Model):
         ordering = ["-imported_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_meddra"
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_meddra",
             )
         ]
 
@@ -530,6 +532,9 @@ class CaseHistory(models.Model):
         verbose_name = _("case history")
         verbose_name_plural = _("case history")
         ordering = ["case", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,13 +55,13 @@ SECTIONS: list[NavSection] = [
             NavItem(
                 "licensing", _("Licensing"), "bi-file-earmark-check", "licensing:application_list"
             ),
-            NavItem("inspection", _("Inspections"), "bi-clipboard-check"),
-            NavItem("sampling", _("Sampling"), "bi-eyedropper"),
-            NavItem("enforcement", _("Penalty cases"), "bi-hammer"),
+            NavItem("inspection", _("Inspections"), "bi-clipboard-check", "inspection:overview"),
+            NavItem("sampling", _("Sampling"), "bi-eyedropper", "sampling:overview"),
+            NavItem("enforcement", _("Penalty cases"), "bi-hammer", "enforcement:case_list"),
             NavItem("trace", _("Traceability"), "bi-upc-scan", "trace:overview"),
             NavItem("complaints", _("Complaints"), "bi-chat-square-text"),
             NavItem("risk", _("Credit and risk"), "bi-graph-up-arrow"),
-            NavItem("vigilance", _("Adverse reactions"), "bi-heart-pulse"),
+            NavItem("vigilance", _("Adverse reactions"), "bi-heart-pulse", "vigilance:overview"),
             NavItem("online", _("Online sales"), "bi-globe2"),
         ),
     ),

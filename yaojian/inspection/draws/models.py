@@ -305,14 +305,14 @@ class Draw(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.number}-{self.batch:02d}"
 
-    @property
-    def number(self) -> str:
-        return str(self)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("inspection:draw_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return str(self)
 
     @property
     def results_overdue(self) -> bool:
@@ -338,7 +338,9 @@ class DrawSelection(models.Model):
     items = models.JSONField(_("items"), default=list)
     team = models.JSONField(_("team (inspector ids, lead first)"), default=list)
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("team lead"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team lead"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     task_ref = models.CharField(_("inspection task"), max_length=60, blank=True)

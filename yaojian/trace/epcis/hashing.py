@@ -17,6 +17,7 @@ the XML-equivalent reading.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,6 +26,13 @@ from epcis_event_hash_generator.dl_normaliser import normaliser as _dl_normalise
 
 from .cbv import GS1_VOC, STANDARD_PREFIXES, URN_TO_WEB, cbv_web_uri, is_bare_word
 from .context import namespaces_from_context
+
+# The normaliser is a pure function of its text and the slowest step of a hash (a dozen regular
+# expressions per value): memoised, since the values it is given (locations, parties, classes)
+# repeat from event to event; bounded, so that memory stays flat.
+_dl_normalised = functools.lru_cache(maxsize=16384)(_dl_normaliser)
+_URN_HEAD = "urn:epcglobal:cbv:"
+assert all(urn.startswith(_URN_HEAD) for urn, _web in URN_TO_WEB)
 
 _EPC_LISTS = ("epcList", "inputEPCList", "childEPCs", "outputEPCList")
 _QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
@@ -119,14 +127,15 @@ def _numeric(text: str) -> str:
 
 
 def _canonize(text: str) -> str:
-    for urn, web in URN_TO_WEB:
-        if text.startswith(urn):
-            text = web + text[len(urn) :]
-            break
+    if text.startswith(_URN_HEAD):
+        for urn, web in URN_TO_WEB:
+            if text.startswith(urn):
+                text = web + text[len(urn) :]
+                break
     text = _numeric(text)
     if "." not in text:
         return text  # the normaliser gives up on anything without a dot (urn:yaojian:…)
-    return _dl_normaliser(text) or text
+    return _dl_normalised(text) or text
 
 
 def _timestamp(text: str) -> str:
@@ -167,6 +176,21 @@ class _Hasher:
         if timestamp:
             return f"{name}={_timestamp(text)}"
         return f"{name}={_canonize(self.expand_curie(text))}"
+
+    def epc_values(self, members: Iterable[Any]) -> list[str]:
+        """``epc=…`` of each member of an EPC list (`value("epc", v)`, inlined for the common
+        member, a string: an event's EPCs are most of what a hash reads)."""
+        out = []
+        for member in members:
+            if type(member) is str:
+                text = member.strip()
+                if text:
+                    out.append("epc=" + _canonize(self.expand_curie(text)))
+            else:
+                text = self.value("epc", member)
+                if text:
+                    out.append(text)
+        return out
 
     def key(self, key: str) -> str:
         prefix, sep, rest = key.partition(":")
@@ -277,7 +301,7 @@ class _Hasher:
         if name == "eventTime":
             return self.value(name, val, timestamp=True)
         if name in _EPC_LISTS:
-            epcs = sorted(s for s in (self.value("epc", v) for v in val or ()) if s)
+            epcs = sorted(self.epc_values(val or ()))
             return name + "".join(epcs) if epcs else ""
         if name in _QUANTITY_LISTS:
             elements = sorted(

@@ -62,6 +62,21 @@ class DocumentHeader:
     namespaces: dict[str, str] = field(default_factory=dict)  # prefix -> namespace URI
     has_event_list: bool = False
     extra: dict[str, Any] = field(default_factory=dict)  # other top-level members (JSON)
+    # JSON: where the events were found (``epcisBody.eventList.item``…), filled by
+    # document_header; one place means the events may be read with ``iter_events(prefix=…)``
+    event_prefixes: set[str] = field(default_factory=set)
+
+    @property
+    def event_prefix(self) -> str | None:
+        """The one place of a JSON EPCIS(Query)Document's events, or None (XML, a bare event,
+        events in several places or none)."""
+        if (
+            self.format != "json"
+            or len(self.event_prefixes) != 1
+            or self.type not in DOCUMENT_TYPES
+        ):
+            return None
+        return next(iter(self.event_prefixes))
 
 
 def _media_type(content_type: str) -> str:
@@ -146,12 +161,21 @@ class EventStream:
     first event is yielded, and complete in full once the iteration ends.
     """
 
-    def __init__(self, stream: BinaryIO, content_type: str, max_events: int | None = None):
+    def __init__(
+        self,
+        stream: BinaryIO,
+        content_type: str,
+        max_events: int | None = None,
+        prefix: str | None = None,
+    ):
         self.is_json = _is_json(content_type)
         self.header = DocumentHeader(format="json" if self.is_json else "xml")
         self.max_events = max_events
         self._root: dict[str, Any] = {}
-        self._iterator = self._iter_json(stream) if self.is_json else self._iter_xml(stream)
+        if self.is_json and prefix is not None:
+            self._iterator = self._iter_json_items(stream, prefix)
+        else:
+            self._iterator = self._iter_json(stream) if self.is_json else self._iter_xml(stream)
 
     def __iter__(self) -> EventStream:
         return self
@@ -226,6 +250,23 @@ class EventStream:
             self._count(index)
             self.header.extra = {}
             yield index, root
+
+    def _iter_json_items(self, stream: BinaryIO, prefix: str) -> Iterator[tuple[int, dict]]:
+        """The events at one known place, built by ijson's C backend (about three times as fast
+        as building them token by token here). The header is not filled in: the caller read it
+        with document_header, which also told the place (`DocumentHeader.event_prefix`)."""
+        if prefix not in _EVENT_PREFIXES and prefix != _SINGLE_EVENT_PREFIX:
+            raise ValueError(f"not a place of events: {prefix}")
+        index = 0
+        try:
+            for event in _ijson.items(stream, prefix, use_float=True):
+                if not isinstance(event, dict):
+                    continue  # as _iter_json: only objects are events
+                self._count(index)
+                yield index, event
+                index += 1
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            raise _json_problem(exc) from None
 
     # -- XML ------------------------------------------------------------------------------
     def _iter_xml(self, stream: BinaryIO) -> Iterator[tuple[int, dict]]:
@@ -302,7 +343,11 @@ def _build(parser: Iterator, event: str, value: Any) -> dict:
 
 
 def iter_events(
-    stream: BinaryIO, content_type: str, *, max_events: int | None = None
+    stream: BinaryIO,
+    content_type: str,
+    *,
+    max_events: int | None = None,
+    prefix: str | None = None,
 ) -> EventStream:
     """Stream the events of an EPCIS document as ``(index, event_dict)`` pairs.
 
@@ -311,8 +356,12 @@ def iter_events(
     event. Raises :class:`DocumentInvalid` (code ``json_syntax`` / ``xml_syntax``, or
     ``too_large`` past ``max_events``) while iterating: callers must be ready to discard what they
     received before the error. The returned iterator's ``header`` is a :class:`DocumentHeader`.
+
+    ``prefix`` (JSON only), the place of the events that :func:`document_header` found
+    (``header.event_prefix``), reads the events there, faster; the iterator's header then stays
+    empty.
     """
-    return EventStream(stream, content_type, max_events)
+    return EventStream(stream, content_type, max_events, prefix)
 
 
 def document_header(stream: BinaryIO, content_type: str) -> DocumentHeader:
@@ -329,6 +378,10 @@ def document_header(stream: BinaryIO, content_type: str) -> DocumentHeader:
             for prefix, event, value in _ijson.parse(stream, use_float=True):
                 if prefix in _LIST_PREFIXES:
                     header.has_event_list = True
+                    if event == "start_map" and prefix == _SINGLE_EVENT_PREFIX:
+                        header.event_prefixes.add(prefix)
+                elif event == "start_map" and prefix in _EVENT_PREFIXES:
+                    header.event_prefixes.add(prefix)
                 if prefix == "":
                     if event == "map_key" and value == "epcisBody":
                         continue

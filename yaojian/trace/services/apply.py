@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,12 +212,14 @@ class StateBook:
         self.dirty: set[str] = set()
         self.sites: dict[str, Site | None] = {}
         self.rules: dict[str, CodeRule | None] = {}
+        self.commissioners: dict[str, bool] = {}
         self.batches: dict[tuple[str, str], Batch | None] = {}
         self.licensed: dict[int, bool] = {}
         self.recalled: dict[int, bool] = {}
         self.children_of: dict[str, list[str]] = {}
         self.anomalies: list[Anomaly] = []
         self.parses = Parses()
+        self._lot: tuple[Any, str, dt.date | None] = (None, "", None)
 
     # loading -------------------------------------------------------------------------------
 
@@ -386,12 +389,7 @@ class StateBook:
         parsed = self.parses[code]
         if parsed is None or not parsed.product_key:
             return
-        rule = self._rule(parsed.product_key)
-        if rule is None:
-            return
-        product = rule.product
-        entitled = {rule.enterprise_id, product.holder_id, product.manufacturer_id}
-        if self.sender.pk not in entitled:
+        if not self._may_commission(parsed.product_key):
             raise Refusal(
                 "product_of_other",
                 "epcList",
@@ -401,6 +399,19 @@ class StateBook:
                 )
                 % {"code": code},
             )
+
+    def _may_commission(self, product_key: str) -> bool:
+        """Whether the sender files or makes the product (no filed rule: nobody to ask).
+        Asked for every code a document commissions: answered once per product."""
+        if product_key not in self.commissioners:
+            rule = self._rule(product_key)
+            if rule is None:
+                self.commissioners[product_key] = True
+            else:
+                product = rule.product
+                entitled = {rule.enterprise_id, product.holder_id, product.manufacturer_id}
+                self.commissioners[product_key] = self.sender.pk in entitled
+        return self.commissioners[product_key]
 
     # applying ------------------------------------------------------------------------------
 
@@ -458,13 +469,11 @@ class StateBook:
                 return
             state = existing
         else:
-            state = _new_state(code)
+            state = NewState(code)
             self.states[code] = state
             self.new[code] = state
         parsed = self.parses[code]
-        ilmd = event.get("ilmd") or {}
-        batch_no = next((str(ilmd[k]) for k in LOT_KEYS if ilmd.get(k)), "")
-        expiry = next((parse_date(str(ilmd[k])[:10]) for k in EXPIRY_KEYS if ilmd.get(k)), None)
+        batch_no, expiry = self._lot_of(event)
         if parsed is not None:
             state.product_key = parsed.product_key
             batch_no = parsed.batch or batch_no
@@ -489,6 +498,16 @@ class StateBook:
         state.last_biz_step = "commissioning"
         state.path = [self.sender.region_code]
         self._touch(state)
+
+    def _lot_of(self, event: dict) -> tuple[str, dt.date | None]:
+        """The batch number and expiry date an event's ilmd gives (read once per event: its
+        codes are commissioned one by one)."""
+        if self._lot[0] is not event:
+            ilmd = event.get("ilmd") or {}
+            batch_no = next((str(ilmd[k]) for k in LOT_KEYS if ilmd.get(k)), "")
+            expiry = next((parse_date(str(ilmd[k])[:10]) for k in EXPIRY_KEYS if ilmd.get(k)), None)
+            self._lot = (event, batch_no, expiry)
+        return self._lot[1], self._lot[2]
 
     def _move(
         self,
@@ -689,20 +708,12 @@ class StateBook:
         not given their ids back, so they leave `states` here: a later chunk that names them
         again reads them from the table (capture forgets the whole book after each flush)."""
         if self.new:
-            insert_rows(
-                CodeState,
-                STATE_FIELDS,
-                ([getattr(s, n) for n in STATE_FIELDS] for s in self.new.values()),
-            )
+            insert_rows(CodeState, STATE_FIELDS, map(_state_row, self.new.values()))
             for code in self.new:
                 self.states.pop(code, None)
         changed = [self.states[c] for c in self.dirty if c not in self.new]
         if changed:
-            update_rows(
-                CodeState,
-                STATE_CHANGES,
-                ([getattr(s, n) for n in STATE_CHANGES] + [s.pk] for s in changed),
-            )
+            update_rows(CodeState, STATE_CHANGES, map(_state_change, changed))
         if self.anomalies:
             Anomaly.objects.bulk_create(self.anomalies, batch_size=500, ignore_conflicts=True)
         self.new, self.dirty, self.anomalies = {}, set(), []
@@ -713,6 +724,7 @@ class StateBook:
         self.states.clear()
         self.children_of.clear()
         self.parses.clear()
+        self._lot = (None, "", None)
 
 
 # Every column of a code state but its id, by attribute name (foreign keys as their *_id).
@@ -724,12 +736,44 @@ assert STATE_FIELDS[:2] == ("code", "product_key") and STATE_FIELDS[-1] == "path
 STATE_CHANGES = tuple(name for name in STATE_FIELDS if name != "code")
 
 
-def _new_state(code: str) -> CodeState:
-    """A new, unsaved CodeState with the model's defaults: built from positional values, which
-    skips Model.__init__'s keyword handling and get_default calls (a third of the cost of a
-    commissioning capture went into 20,000 CodeState(code=...) calls). `path`'s default (a
-    list) is fresh for each state."""
-    return CodeState(None, code, *_STATE_DEFAULTS[:-1], [])
+_state_row = operator.attrgetter(*STATE_FIELDS)
+_state_change = operator.attrgetter(*STATE_CHANGES, "pk")
+
+
+class NewState:
+    """The state of a code first seen in this chunk, not yet in the table: a plain object with
+    CodeState's attributes (foreign keys as the object and its *_id, kept in step), which
+    `flush` inserts as a row.
+
+    A commissioning capture creates one per code, and a CodeState instance cost more than the
+    rest of the commissioning (Model.__init__ over every field, then the foreign key
+    descriptors' checks on each assignment). Column defaults are class attributes, so a new
+    state only holds what an event set; `path`, a list, is its own."""
+
+    pk = id = None
+    _holder = _next_holder = _batch = None
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.path: list[str] = []
+
+    def _holder_set(self, value: Any) -> None:
+        self._holder, self.holder_id = value, None if value is None else value.pk
+
+    def _next_holder_set(self, value: Any) -> None:
+        self._next_holder, self.next_holder_id = value, None if value is None else value.pk
+
+    def _batch_set(self, value: Any) -> None:
+        self._batch, self.batch_id = value, None if value is None else value.pk
+
+    holder = property(operator.attrgetter("_holder"), _holder_set)
+    next_holder = property(operator.attrgetter("_next_holder"), _next_holder_set)
+    batch = property(operator.attrgetter("_batch"), _batch_set)
+
+
+for _name, _default in zip(STATE_FIELDS[1:-1], _STATE_DEFAULTS[:-1], strict=True):
+    setattr(NewState, _name, _default)
+assert NewState.holder_id is None and NewState.batch_id is None
 
 
 def _adapters(model: type[models.Model], names: Sequence[str]) -> list[Callable[[Any], Any] | None]:
@@ -744,23 +788,47 @@ def _adapters(model: type[models.Model], names: Sequence[str]) -> list[Callable[
     for name in names:
         model_field = _field(model, name)
         if isinstance(model_field, models.JSONField):
-            adapters.append(lambda value: None if value is None else json.dumps(value))
-        elif isinstance(model_field, (models.DateField, models.TimeField)):  # DateTimeField too
-            memo: dict[Any, Any] = {}
-
-            def adapt(value: Any, _field=model_field, _memo=memo) -> Any:
-                if value is None:
-                    return None
-                # keyed by type too: a date and a datetime may compare equal
-                key = (type(value), value)
-                if key not in _memo:
-                    _memo[key] = _field.get_db_prep_save(value, connection)
-                return _memo[key]
+            adapters.append(_Json().adapt)
+        elif isinstance(model_field, (models.DateField, models.TimeField)) or isinstance(
+            getattr(model_field, "target_field", model_field), models.UUIDField
+        ):  # DateTimeField too; UUIDs (and keys to them): a chunk's rows share one job
+            # a dict that adapts what it is missing, read with its C-level __getitem__: no
+            # Python call per value once a chunk's few distinct values are known (a date and a
+            # datetime never compare equal, so one column's values cannot collide)
+            adapt = _Adapted(model_field).__getitem__
 
             adapters.append(adapt)
         else:
             adapters.append(None)
     return adapters
+
+
+class _Json(dict):
+    """JSON text of a value, as JSONField writes it (json.dumps); lists of plain text, such
+    as the divisions a code passed, repeat from row to row and are memoised."""
+
+    def adapt(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is list and len(value) <= 8 and all(type(m) is str for m in value):
+            key = tuple(value)  # text only: 1, 1.0 and True would be one key
+            text = self.get(key)
+            if text is None:
+                text = self[key] = json.dumps(value)
+            return text
+        return json.dumps(value)
+
+
+class _Adapted(dict):
+    """value -> the field's database value (get_db_prep_save), memoised; None stays None."""
+
+    def __init__(self, model_field: models.Field) -> None:
+        super().__init__({None: None})
+        self.field = model_field
+
+    def __missing__(self, value: Any) -> Any:
+        adapted = self[value] = self.field.get_db_prep_save(value, connection)
+        return adapted
 
 
 def _adapted(

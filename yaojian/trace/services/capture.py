@@ -12,12 +12,13 @@ event is invalid or refused; proceed mode stores every acceptable event and list
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,7 +160,9 @@ def _events(job: CaptureJob) -> Iterator[tuple[int, dict, dict]]:
     @context after its events."""
     declared = getattr(job, "_namespaces", {})
     with open(job.path, "rb") as stream:
-        events = epcis.iter_events(stream, job.content_type)
+        events = epcis.iter_events(
+            stream, job.content_type, prefix=getattr(job, "_event_prefix", None)
+        )
         for index, event in events:
             yield index, event, {**declared, **events.namespaces}
 
@@ -168,6 +171,7 @@ def _envelope_problems(job: CaptureJob) -> list[dict]:
     with open(job.path, "rb") as stream:
         header = epcis.document_header(stream, job.content_type)
     job._namespaces = dict(header.namespaces)  # type: ignore[attr-defined]
+    job._event_prefix = header.event_prefix  # type: ignore[attr-defined]
     return [
         _problem(p.event_index, p.event_id, p.field, p.code, p.message)
         for p in epcis.validate_document_envelope(header)
@@ -192,27 +196,26 @@ def capture_run(job_id: Any) -> CaptureJob:
         if problems:
             pass
         elif job.rollback:
-            # First pass: structure only, so that an invalid event stores nothing.
-            for index, event, namespaces in _events(job):
-                for problem in epcis.validate_event(event, index=index, context=namespaces):
-                    problems.append(
-                        _problem(
-                            index,
-                            event.get("eventID", ""),
-                            problem.field,
-                            problem.code,
-                            problem.message,
-                        )
-                    )
-                    if len(problems) >= 100:
-                        break
-                if len(problems) >= 100:
-                    break
-            if not problems:
+            # One pass: every event is validated before its chunk is stored, all in one
+            # transaction that rolls back when any event is invalid or refused. The outcome is
+            # that of validating the whole document first: an invalid event anywhere stores
+            # nothing and reports only the structural problems (up to 100) with no counts.
+            invalid: list[dict] = []
+            refused: list[dict] = []
+            try:
                 with transaction.atomic():
-                    _store_all(job, problems, counts, proceed=False)
-                    if problems:
+                    _store_all(job, refused, counts, proceed=False, invalid=invalid)
+                    if invalid or refused:
                         transaction.set_rollback(True)
+            except epcis.DocumentInvalid:
+                problems.extend(invalid)
+                counts.update(dict.fromkeys(counts, 0))
+                raise
+            if invalid:
+                problems.extend(invalid)
+                counts.update(dict.fromkeys(counts, 0))
+            else:
+                problems.extend(refused)
         else:
             _store_all(job, problems, counts, proceed=True)
     except epcis.DocumentInvalid as invalid:
@@ -239,17 +242,53 @@ def capture_run(job_id: Any) -> CaptureJob:
     return job
 
 
-def _store_all(job: CaptureJob, problems: list[dict], counts: dict, *, proceed: bool) -> None:
+def _store_all(
+    job: CaptureJob,
+    problems: list[dict],
+    counts: dict,
+    *,
+    proceed: bool,
+    invalid: list[dict] | None = None,
+) -> None:
+    """Store the document's events chunk by chunk.
+
+    Proceed mode validates each event in `_store_chunk` and stores the valid ones. Rollback
+    mode (`invalid` given) validates each event as it is read, before its chunk is stored:
+    the first invalid event (or the first refusal, in `problems`) stops the storing, and the
+    rest of the document is still read and validated, so that `invalid` lists the structural
+    problems of the whole document (up to 100), as a validation pass before storing would."""
     book = StateBook(job.sender)
     batch: list[tuple[int, dict, dict]] = []
+    storing = True
     for item in _events(job):
+        if invalid is not None:
+            index, event, namespaces = item
+            found = epcis.validate_event(event, index=index, context=namespaces)
+            if found:
+                storing = False
+                for problem in found:
+                    invalid.append(
+                        _problem(
+                            index,
+                            event.get("eventID", ""),
+                            problem.field,
+                            problem.code,
+                            problem.message,
+                        )
+                    )
+                    if len(invalid) >= 100:
+                        return
+            if not storing:
+                continue
         batch.append(item)
         if len(batch) >= CHUNK:
             _store_chunk(job, book, batch, problems, counts, proceed=proceed)
             batch = []
             if problems and not proceed:
-                return
-    if batch:
+                if invalid is None:
+                    return
+                storing = False
+    if batch and storing:
         _store_chunk(job, book, batch, problems, counts, proceed=proceed)
 
 
@@ -286,6 +325,7 @@ def _store_chunk(
     book.load((event, named) for _i, event, _h, named in prepared)
     new_events: list[Event] = []
     links: list[tuple[Event, Codes]] = []
+    now = timezone.now()
     with transaction.atomic():
         for index, event, digest, named in prepared:
             event_id = event.get("eventID") or None
@@ -338,6 +378,8 @@ def _store_chunk(
                 region_code=job.region_code,
                 job=job,
                 body=event,
+                record_time=now,
+                corrected_by="",
             )
             book.apply(event, named, stored)
             new_events.append(stored)
@@ -347,7 +389,7 @@ def _store_chunk(
                 known_ids[event_id] = digest
             counts["stored"] += 1
             counts["epcs"] += len(named.instances())
-        Event.objects.bulk_create(new_events, batch_size=500)
+        _insert_events(new_events)
         for anomaly in book.anomalies:
             if anomaly.event is not None:
                 anomaly.event_id = anomaly.event.pk
@@ -366,6 +408,32 @@ def _store_chunk(
         book.flush()
         alerts.publish(raised)
     book.forget()
+
+
+# Every column of an event but its id, by attribute name (foreign keys as their *_id).
+EVENT_FIELDS = tuple(f.attname for f in Event._meta.concrete_fields if not f.primary_key)
+_event_row = operator.attrgetter(*EVENT_FIELDS)
+
+
+def _insert_events(events: list[Event]) -> None:
+    """Insert new events as plain rows (COPY on PostgreSQL), then give them their ids, read
+    back by their hashes (unique): bulk_create built its SQL value by value and, on
+    PostgreSQL, could not use COPY."""
+    if not events:
+        return
+    insert_rows(Event, EVENT_FIELDS, map(_event_row, events))
+    by_hash = {event.event_hash: event for event in events}
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 500):
+        for digest, pk in Event.objects.filter(
+            event_hash__in=hashes[start : start + 500]
+        ).values_list("event_hash", "pk"):
+            stored = by_hash[digest]
+            stored.pk = pk
+            stored._state.adding, stored._state.db = False, DEFAULT_DB_ALIAS
+    missing = [event for event in events if event.pk is None]
+    if missing:  # pragma: no cover - the rows were just inserted in this transaction
+        raise RuntimeError(f"{len(missing)} events inserted without an id")
 
 
 def capture_event(*, actor: Any, event: dict, content_type: str = "application/json") -> CaptureJob:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -118,20 +119,101 @@ def capture_job(request: HttpRequest, job_id) -> HttpResponse:
     return JsonResponse(_job_document(job))
 
 
-def _query_document(request: HttpRequest, events, token: str | None) -> HttpResponse:
-    document = {
-        "@context": [CONTEXT],
-        "type": "EPCISQueryDocument",
-        "schemaVersion": "2.0",
-        "creationDate": _now(),
-        "epcisBody": {
-            "queryResults": {
-                "queryName": "SimpleEventQuery",
-                "resultsBody": {"eventList": [event.body for event in events]},
-            }
-        },
-    }
-    response = JsonResponse(document, content_type="application/ld+json")
+class NotAcceptable(DomainError):
+    code = "not_acceptable"
+    status = 406
+    title = _lazy("The answer cannot be given in the media type asked for")
+
+
+# What the query side can answer, in the server's order of preference (JSON-LD is the default).
+QUERY_MEDIA_TYPES = ("application/ld+json", "application/json", "application/xml", "text/xml")
+XML_MEDIA_TYPES = frozenset(("application/xml", "text/xml"))
+
+
+def _accept_ranges(header: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in header.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media.lower(), quality))
+    return ranges
+
+
+def _quality(offer: str, ranges: list[tuple[str, float]]) -> float:
+    """The quality the client gives ``offer``: the most specific matching range decides."""
+    kind = offer.split("/")[0]
+    best, specificity = 0.0, -1
+    for media, quality in ranges:
+        if media == offer:
+            rank = 2
+        elif media == f"{kind}/*":
+            rank = 1
+        elif media == "*/*":
+            rank = 0
+        else:
+            continue
+        if rank > specificity:
+            best, specificity = quality, rank
+    return best
+
+
+def _negotiate(request: HttpRequest) -> str:
+    """The media type of a query answer, from the Accept header (RFC 9110 content negotiation).
+
+    No Accept header (or ``*/*``) gives JSON-LD, as before. ``application/json`` and
+    ``application/ld+json`` give the same JSON document under the type asked for;
+    ``application/xml`` and ``text/xml`` give the EPCIS 2.0 XML query document. A header that
+    accepts none of these is refused with 406 Not Acceptable, as the EPCIS 2.0 REST binding's
+    OpenAPI description lists for the query endpoints (the problem itself is JSON).
+    """
+    header = request.headers.get("Accept", "").strip()
+    if not header:
+        return QUERY_MEDIA_TYPES[0]
+    ranges = _accept_ranges(header)
+    scored = [(_quality(offer, ranges), -i, offer) for i, offer in enumerate(QUERY_MEDIA_TYPES)]
+    quality, _order, offer = max(scored)
+    if quality <= 0:
+        raise NotAcceptable(
+            _("Ask for %(types)s.") % {"types": ", ".join(QUERY_MEDIA_TYPES)},
+            errors={"Accept": [_("%(value)s cannot be answered.") % {"value": header[:200]}]},
+        )
+    return offer
+
+
+def _answer(request: HttpRequest, media: str, found, token: str | None) -> HttpResponse:
+    """A page of query results in the negotiated media type, with the paging Link header."""
+    if media in XML_MEDIA_TYPES:
+        from yaojian.trace.epcis.xmlout import query_document
+
+        namespaces = selectors.document_namespaces(found)
+        body = query_document(
+            [(event.body, namespaces.get(event.pk)) for event in found], creation_date=_now()
+        )
+        response = HttpResponse(body, content_type=f"{media}; charset=utf-8")
+    else:
+        document = {
+            "@context": [CONTEXT],
+            "type": "EPCISQueryDocument",
+            "schemaVersion": "2.0",
+            "creationDate": _now(),
+            "epcisBody": {
+                "queryResults": {
+                    "queryName": "SimpleEventQuery",
+                    "resultsBody": {"eventList": [event.body for event in found]},
+                }
+            },
+        }
+        response = JsonResponse(document, content_type=media)
+    response["Vary"] = "Accept"
     if token:
         params = request.GET.copy()
         params["nextPageToken"] = token
@@ -183,26 +265,35 @@ def events(request: HttpRequest) -> HttpResponse:
         if event.get("eventID"):
             response["Location"] = reverse("epcis:event", args=[event["eventID"]])
         return response
+    media = _negotiate(request)
     user = _principal(request)
     found, token = selectors.event_query(user, request.GET.dict())
-    return _query_document(request, found, token)
+    return _answer(request, media, found, token)
 
 
 @endpoint
 @require_http_methods(["GET"])
 def event(request: HttpRequest, event_id: str) -> HttpResponse:
+    """One event: its JSON body as stored; in XML a query document holding that one event
+    (an event element alone is no document the EPCIS XSD accepts)."""
+    media = _negotiate(request)
     found, _token = selectors.event_query(_principal(request), {"EQ_eventID": event_id})
     if not found:
         from yaojian.core.errors import NotFound
 
         raise NotFound()
-    return JsonResponse(found[0].body, content_type="application/ld+json")
+    if media in XML_MEDIA_TYPES:
+        return _answer(request, media, found[:1], None)
+    response = JsonResponse(found[0].body, content_type=media)
+    response["Vary"] = "Accept"
+    return response
 
 
 @endpoint
 @require_http_methods(["GET"])
 def epc_events(request: HttpRequest, epc: str) -> HttpResponse:
+    media = _negotiate(request)
     params = request.GET.dict()
     params["MATCH_anyEPC"] = epc
     found, token = selectors.event_query(_principal(request), params)
-    return _query_document(request, found, token)
+    return _answer(request, media, found, token)

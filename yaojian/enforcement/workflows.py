@@ -1,0 +1,147 @@
+"""The case workflow as data: every allowed transition, who may take it, from where.
+
+Services call `check(...)` then `may(...)`; a step the table does not allow is refused with
+TransitionNotAllowed and changes nothing. The guards that depend on dates and records (the
+rights notice's windows, a hearing pending, the amounts paid) live in the services, next to
+the rule they enforce; the table says who and from which state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yaojian.accounts.choices import EnterpriseRight, Role
+from yaojian.core.errors import TransitionNotAllowed
+from yaojian.enforcement.choices import Status
+
+S = Status
+ENTERPRISE, REGULATOR = "enterprise", "regulator"
+OFFICERS = frozenset({Role.CASE_OFFICER})
+HEADS = frozenset({Role.LEADER, Role.APPROVER})  # 负责人: the bureau's leaders and approvers
+OFFICERS_OR_HEADS = OFFICERS | HEADS
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Any
+    sources: frozenset[str]
+    target: str
+    by: str
+    roles: frozenset[str] = frozenset()
+    right: str = ""
+
+
+def _t(action, label, sources, target, by=REGULATOR, roles=frozenset(), right=""):
+    return Transition(action, label, frozenset(sources), target, by, roles, right)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("propose", gettext_lazy("Propose filing"), {""}, S.PROPOSED, roles=OFFICERS),
+        _t(
+            "approve_filing",
+            gettext_lazy("Approve filing (立案)"),
+            {S.PROPOSED},
+            S.INVESTIGATING,
+            roles=HEADS,
+        ),
+        _t("refuse_filing", gettext_lazy("Refuse filing"), {S.PROPOSED}, S.NOT_FILED, roles=HEADS),
+        _t(
+            "notify",
+            gettext_lazy("Serve the rights notice"),
+            {S.INVESTIGATING},
+            S.NOTIFIED,
+            roles=OFFICERS,
+        ),
+        _t(
+            "request_hearing",
+            gettext_lazy("Request a hearing"),
+            {S.NOTIFIED},
+            S.HEARING,
+            by=ENTERPRISE,
+            right=EnterpriseRight.RESPOND,
+        ),
+        _t(
+            "record_hearing_request",
+            gettext_lazy("Record a hearing request received on paper"),
+            {S.NOTIFIED},
+            S.HEARING,
+            roles=OFFICERS,
+        ),
+        _t(
+            "finish_hearing",
+            gettext_lazy("Record the hearing"),
+            {S.HEARING},
+            S.HEARD,
+            roles=OFFICERS_OR_HEADS,
+        ),
+        _t(
+            "decide",
+            gettext_lazy("Decide"),
+            {S.INVESTIGATING, S.NOTIFIED, S.HEARD},
+            S.DECIDED,
+            roles=HEADS,
+        ),
+        _t(
+            "close",
+            gettext_lazy("Close the case (结案)"),
+            {S.DECIDED},
+            S.CLOSED,
+            roles=OFFICERS_OR_HEADS,
+        ),
+        _t(
+            "annul",
+            gettext_lazy("Annul or change the decision"),
+            {S.DECIDED, S.CLOSED},
+            S.ANNULLED,
+            roles=HEADS,
+        ),
+        _t(
+            "transfer_out",
+            gettext_lazy("Transfer to the competent bureau (移送)"),
+            {S.PROPOSED, S.INVESTIGATING},
+            S.TRANSFERRING,
+            roles=OFFICERS_OR_HEADS,
+        ),
+        _t(
+            "accept_transfer",
+            gettext_lazy("Accept the transferred case"),
+            {S.TRANSFERRING},
+            S.PROPOSED,
+            roles=OFFICERS_OR_HEADS,
+        ),
+    ]
+}
+
+
+def check(action: str, status: str) -> Transition:
+    """The transition for `action` from `status`, or TransitionNotAllowed naming both."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not possible while the case is “%(status)s”.")
+            % {
+                "action": transition.label if transition else action,
+                "status": Status(status).label if status else "—",
+            }
+        )
+    return transition
+
+
+def may(actor: Any, transition: Transition) -> bool:
+    if transition.by == ENTERPRISE:
+        return bool(
+            getattr(actor, "is_enterprise_user", False)
+            and actor.has_enterprise_right(transition.right)
+        )
+    return bool(getattr(actor, "is_regulator", False) and actor.has_role(*transition.roles))
+
+
+def available(actor: Any, status: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if status in t.sources and may(actor, t)]

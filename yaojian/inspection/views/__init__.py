@@ -1,0 +1,1 @@
+"""The inspection pages: regulators (work portal) and enterprises (government-service portal)."""
