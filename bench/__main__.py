@@ -23,7 +23,17 @@ def main() -> None:
     parser.add_argument(
         "--trace-codes", type=int, help="code states for the trace benchmarks (default 1 million)"
     )
+    parser.add_argument(
+        "--pv-national",
+        action="store_true",
+        help="also run signal detection over a synthetic national year (1.6 million reports)",
+    )
+    parser.add_argument("--pv-rows", type=int, help="rows of the synthetic national year")
     args = parser.parse_args()
+    if args.pv_national:
+        os.environ["YAOJIAN_BENCH_PV_NATIONAL"] = "1"
+    if args.pv_rows:
+        os.environ["YAOJIAN_BENCH_PV_ROWS"] = str(args.pv_rows)
 
     var_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="yaojian-bench-"))
     os.environ["YAOJIAN_VAR_DIR"] = str(var_dir)

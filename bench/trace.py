@@ -399,6 +399,9 @@ def trace_capture() -> None:
         )
         stamp = f"{int(time.time()) % 100000:05d}"
         with served() as port:
+            # warm every worker, as trace_verify does: a worker's first request loads the
+            # URL configuration and the views (1.5 s, which the first POST paid)
+            load(port, ["/healthz"] * 200)
             for size in sizes:
                 first = trace_data.next_serials([product])[product["trace_product_code"]]
                 raw_first = first + size * EPCS_PER_EVENT

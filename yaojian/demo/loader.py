@@ -159,11 +159,13 @@ def _supervision_demos(seed: int) -> None:
     from yaojian.inspection.draws import demo as draw_demo
     from yaojian.sampling import demo as sampling_demo
     from yaojian.vigilance import demo as vigilance_demo
+    from yaojian.vigilance.signals import demo as signals_demo
 
     inspection_demo.load(seed)
     draw_demo.load(seed)
     sampling_demo.load(seed)
     vigilance_demo.load(seed)
+    signals_demo.load(seed)
 
 
 def refresh_statistics() -> None:

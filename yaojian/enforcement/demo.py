@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import random
 from collections.abc import Iterator
 from decimal import Decimal
@@ -68,8 +69,8 @@ def load(seed: int = 0) -> dict:
     draw = random.Random(seed)  # noqa: S311 - deterministic demo data
     pool = list(Enterprise.objects.filter(region_code=COUNTY).order_by("pk")[:200])
     draw.shuffle(pool)
-    if len(pool) < 10:
-        return {"cases": 0, "created": 0, "skipped": "too few enterprises in the demo county"}
+    if not pool:
+        return {"cases": 0, "created": 0, "skipped": "no enterprise in the demo county"}
     today = timezone.localdate()
     officers = [officer.pk, second.pk]
 
@@ -116,7 +117,8 @@ def load(seed: int = 0) -> dict:
             )
             return services.case_decide(actor=officer, case_id=case.pk, reasons=reasons, **penalty)
 
-    e = iter(pool)
+    # cases filed oldest first, so that case and decision numbers run in order of time
+    e = itertools.cycle(pool)  # a small demo county: an enterprise may have several cases
     # 1. a clue from a complaint, awaiting the filing decision
     services.case_register_source(
         actor=officer,
@@ -141,15 +143,6 @@ def load(seed: int = 0) -> dict:
         provision="dal-117",
         goods_value=Decimal("8600"),
     )
-    # 3. investigating, with samples at the laboratory (the clock stopped)
-    testing = filed(
-        next(e), 40, kind="trace_anomaly", title="涉嫌未按规定履行追溯义务案", provision="dal-127"
-    )
-    evidence(testing, today - dt.timedelta(days=38), "询问笔录")
-    with as_of(today - dt.timedelta(days=20)):
-        services.pause_start(
-            actor=officer, case_id=testing.pk, reason="testing", note="送省药检院检验"
-        )
     # 4. investigating, past its 90 days
     filed(
         next(e),
@@ -158,31 +151,29 @@ def load(seed: int = 0) -> dict:
         provision="dal-129",
         goods_value=Decimal("32000"),
     )
-    # 5. rights notice served two days ago: the party's windows are open
-    open_case = filed(next(e), 30, title="涉嫌未遵守药品经营质量管理规范案")
-    evidence(open_case, today - dt.timedelta(days=25))
+    # 9. published, then annulled on reconsideration: withdrawn
+    annulled = filed(next(e), 70, title="涉嫌未建立药品追溯制度案", provision="dal-127")
+    evidence(annulled, today - dt.timedelta(days=65))
     notify(
-        open_case,
-        today - dt.timedelta(days=2),
-        provision="dal-126",
-        discretion="ordinary",
-        fine=Decimal("250000"),
+        annulled,
+        today - dt.timedelta(days=30),
+        provision="dal-127",
+        discretion="lighter",
+        fine=Decimal("120000"),
         warning=True,
     )
-    # 6. a hearing requested
-    heard = filed(
-        next(e), 35, title="涉嫌销售劣药案", provision="dal-117", goods_value=Decimal("12000")
-    )
-    evidence(heard, today - dt.timedelta(days=30), "检验报告")
-    notify(
-        heard,
-        today - dt.timedelta(days=3),
-        provision="dal-117",
+    decide(
+        annulled,
+        today - dt.timedelta(days=12),
+        "依裁量基准从轻处罚",
+        provision="dal-127",
         discretion="lighter",
-        fine=Decimal("1200000"),
+        fine=Decimal("120000"),
+        warning=True,
     )
-    services.hearing_request_record(
-        actor=officer, case_id=heard.pk, requested_on=today - dt.timedelta(days=1)
+    publishing.case_publish(actor=officer, case_id=annulled.pk)
+    services.case_annul(
+        actor=officer, case_id=annulled.pk, reason="南昌市市场监督管理局行政复议决定撤销原处罚决定"
     )
     # 7. a 150,000 yuan fine, decided and published (shown for 3 years)
     fined = filed(
@@ -230,29 +221,40 @@ def load(seed: int = 0) -> dict:
     )
     publishing.case_publish(actor=officer, case_id=warned.pk)
     services.case_close(actor=officer, case_id=warned.pk, note="警告已送达")
-    # 9. published, then annulled on reconsideration: withdrawn
-    annulled = filed(next(e), 70, title="涉嫌未建立药品追溯制度案", provision="dal-127")
-    evidence(annulled, today - dt.timedelta(days=65))
+    # 3. investigating, with samples at the laboratory (the clock stopped)
+    testing = filed(
+        next(e), 40, kind="trace_anomaly", title="涉嫌未按规定履行追溯义务案", provision="dal-127"
+    )
+    evidence(testing, today - dt.timedelta(days=38), "询问笔录")
+    with as_of(today - dt.timedelta(days=20)):
+        services.pause_start(
+            actor=officer, case_id=testing.pk, reason="testing", note="送省药检院检验"
+        )
+    # 6. a hearing requested
+    heard = filed(
+        next(e), 35, title="涉嫌销售劣药案", provision="dal-117", goods_value=Decimal("12000")
+    )
+    evidence(heard, today - dt.timedelta(days=30), "检验报告")
     notify(
-        annulled,
-        today - dt.timedelta(days=30),
-        provision="dal-127",
+        heard,
+        today - dt.timedelta(days=3),
+        provision="dal-117",
         discretion="lighter",
-        fine=Decimal("120000"),
-        warning=True,
+        fine=Decimal("1200000"),
     )
-    decide(
-        annulled,
-        today - dt.timedelta(days=12),
-        "依裁量基准从轻处罚",
-        provision="dal-127",
-        discretion="lighter",
-        fine=Decimal("120000"),
-        warning=True,
+    services.hearing_request_record(
+        actor=officer, case_id=heard.pk, requested_on=today - dt.timedelta(days=1)
     )
-    publishing.case_publish(actor=officer, case_id=annulled.pk)
-    services.case_annul(
-        actor=officer, case_id=annulled.pk, reason="南昌市市场监督管理局行政复议决定撤销原处罚决定"
+    # 5. rights notice served two days ago: the party's windows are open
+    open_case = filed(next(e), 30, title="涉嫌未遵守药品经营质量管理规范案")
+    evidence(open_case, today - dt.timedelta(days=25))
+    notify(
+        open_case,
+        today - dt.timedelta(days=2),
+        provision="dal-126",
+        discretion="ordinary",
+        fine=Decimal("250000"),
+        warning=True,
     )
     # 10. transferred to the city bureau (the case is beyond the district's competence)
     moving = filed(

@@ -219,10 +219,10 @@ def load(seed: int = 0) -> dict[str, Any]:
                     note="冷链药品储存温度失控且未采取措施，涉嫌违反《药品管理法》第五十三条，移送立案。",
                 )
             made[stage] = inspection.number
-        if len(picks) > 7:
+        if picks:
             requested = services.inspection_request(
                 actor=None,
-                enterprise=picks[7],
+                enterprise=picks[7] if len(picks) > 7 else picks[0],
                 origin="trace_anomaly",
                 origin_ref=f"{REF}anomaly-1",
                 reason="追溯码在两家药店均有销售记录，需现场核查购销记录。",

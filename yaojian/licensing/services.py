@@ -598,6 +598,8 @@ def application_decide(
     if approve:
         _issue(application, actor)
         _move(application, "approve", actor, note=reasons, fields=[*fields, "licence"])
+        if application.route == Route.COMMITMENT:
+            _request_verification(application)
         _tell_applicant(
             application,
             _("Application %(number)s was approved: licence %(licence)s is issued.")
@@ -900,23 +902,26 @@ def _approve_at_once(application: Application) -> None:
             "licence",
         ],
     )
-    inbox.todo_post(
-        source="licensing",
-        kind="licensing.verification",
-        obj=application,
-        bureau=application.handling_bureau,
-        role=Role.INSPECTOR,
-        due_at=timezone.now() + dt.timedelta(days=30),
-        title=_("Verification inspection after an instant approval: %(name)s")
-        % {"name": application.enterprise.name},
-        body=_("Check on site that the facts promised in application %(number)s are true.")
-        % {"number": application.number},
-        link=application.get_absolute_url(),
-    )
+    _request_verification(application)
     _tell_applicant(
         application,
         _("Application %(number)s was approved at once: %(licence)s is issued.")
         % {"number": application.number, "licence": application.licence.number},
+    )
+
+
+def _request_verification(application: Application) -> None:
+    """A licence granted on the applicant's word (instant approval, or the commitment route)
+    is followed by an on-site verification: the inspection module takes the request."""
+    from yaojian.inspection.services import inspection_request
+
+    inspection_request(
+        actor=None,
+        enterprise=application.enterprise,
+        origin="licence_commitment",
+        origin_ref=application.number,
+        reason=_("Check on site that the facts promised in application %(number)s are true.")
+        % {"number": application.number},
     )
 
 

@@ -182,8 +182,13 @@ def test_a_filing_is_decided_at_once_and_verified_later(matters, applicant, phar
     assert (
         application.licence.kind == "device_trading_ii" and application.licence.valid_until is None
     )
+    # the verification is an inspection request for the enterprise's county inspectors
+    from yaojian.inspection.models import Inspection
+
+    requested = Inspection.objects.get(origin="licence_commitment", origin_ref=application.number)
+    assert requested.enterprise_id == application.enterprise_id and requested.status == "pending"
     assert (
-        Todo.objects.filter(kind="licensing.verification", role="inspector", status="open").count()
+        Todo.objects.filter(kind="inspection.schedule", role="inspector", status="open").count()
         == 1
     )
 

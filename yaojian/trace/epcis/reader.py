@@ -44,6 +44,7 @@ _EVENT_PREFIXES = frozenset(
     )
 )
 _SINGLE_EVENT_PREFIX = "epcisBody.event"
+_INSIDE_EVENTS = tuple(prefix + "." for prefix in sorted(_EVENT_PREFIXES))
 _LIST_PREFIXES = frozenset(
     ("epcisBody.eventList", "epcisBody.queryResults.resultsBody.eventList", _SINGLE_EVENT_PREFIX)
 )
@@ -376,6 +377,8 @@ def document_header(stream: BinaryIO, content_type: str) -> DocumentHeader:
         builder = ijson.ObjectBuilder()
         try:
             for prefix, event, value in _ijson.parse(stream, use_float=True):
+                if prefix.startswith(_INSIDE_EVENTS):
+                    continue  # nearly every token: nothing below concerns the inside of events
                 if prefix in _LIST_PREFIXES:
                     header.has_event_list = True
                     if event == "start_map" and prefix == _SINGLE_EVENT_PREFIX:

@@ -65,4 +65,16 @@ def publish(anomalies: Iterable[Anomaly]) -> int:
                 role=Role.INSPECTOR,
                 obj=enterprise,
             )
+        if rule.severity == "critical":
+            # counterfeit or diversion is suspected: the county bureau is asked to inspect
+            # (one open request per enterprise and rule)
+            from yaojian.inspection.services import inspection_request
+
+            inspection_request(
+                actor=None,
+                enterprise=enterprise,
+                origin="trace_anomaly",
+                origin_ref=f"trace:{rule_key}",
+                reason=f"{title}. {summary}",
+            )
     return len(groups)

@@ -428,6 +428,21 @@ def test_anomalies_reach_the_enterprise_file_and_the_bureaus_inbox(c):
     donghu.commission([cn(3)], when=at(20))  # the same rule again: the open to-do is kept
     assert Todo.objects.filter(kind="trace_anomaly:duplicate_commissioning").count() == 1
     assert not TimelineEvent.objects.filter(kind="trace_alert", enterprise=xihu.enterprise).exists()
+    # a critical rule asks the county bureau for an inspection, once while it is open
+    from yaojian.inspection.models import Inspection
+
+    [requested] = Inspection.objects.filter(origin="trace_anomaly")
+    assert requested.enterprise == donghu.enterprise and requested.status == "pending"
+    assert requested.origin_ref == "trace:duplicate_commissioning"
+
+
+def test_a_warning_rule_raises_no_inspection_request(c):
+    from yaojian.inspection.models import Inspection
+
+    donghu, xihu = c["donghu"], c["xihu"]
+    assert_ok(xihu.receive([cn(99)], when=at(5)))  # never shipped to it: only a warning
+    assert raised("receipt_without_shipment", cn(99))
+    assert not Inspection.objects.filter(origin="trace_anomaly").exists()
 
 
 def test_the_product_file_shows_batches_seen_with_the_decoction_chain(
