@@ -439,7 +439,7 @@ def test_anomalies_reach_the_enterprise_file_and_the_bureaus_inbox(c):
 def test_a_warning_rule_raises_no_inspection_request(c):
     from yaojian.inspection.models import Inspection
 
-    donghu, xihu = c["donghu"], c["xihu"]
+    xihu = c["xihu"]
     assert_ok(xihu.receive([cn(99)], when=at(5)))  # never shipped to it: only a warning
     assert raised("receipt_without_shipment", cn(99))
     assert not Inspection.objects.filter(origin="trace_anomaly").exists()
