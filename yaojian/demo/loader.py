@@ -155,6 +155,7 @@ def load(seed: int = 2026, scale: str = "demo", *, stdout=None) -> LoadReport:
 def _supervision_demos(seed: int) -> None:
     """Inspections, sampling, penalty cases and adverse reactions, through their services (each
     loader does nothing when its records are already there)."""
+    from yaojian.enforcement import demo as enforcement_demo
     from yaojian.inspection import demo as inspection_demo
     from yaojian.inspection.draws import demo as draw_demo
     from yaojian.sampling import demo as sampling_demo
@@ -164,6 +165,7 @@ def _supervision_demos(seed: int) -> None:
     inspection_demo.load(seed)
     draw_demo.load(seed)
     sampling_demo.load(seed)
+    enforcement_demo.load(seed)
     vigilance_demo.load(seed)
     signals_demo.load(seed)
 

@@ -408,11 +408,35 @@ def _close(task: Task, actor: Any, action: str) -> Task:
         severity=Severity.WARNING if failed else Severity.INFO,
     )
     publish(task, actor, final, failed)
+    if task.conclusion == Conclusion.NON_CONFORMING:
+        _refer_to_enforcement(task, actor, failed)
     tell_enterprise(
         task,
         _("Sampling %(number)s is closed and its result published") % {"number": task.number},
     )
     return task
+
+
+def _refer_to_enforcement(task: Task, actor: Any, failed: list[str]) -> None:
+    """A final non-conforming result is a clue for a penalty case (药品管理法: substandard
+    drugs), handed to the enterprise's competent bureau."""
+    from yaojian.enforcement.services import case_register_source
+
+    scope = getattr(actor, "scope", None)
+    covers = scope is None or scope.covers_region(task.enterprise.region_code)
+    case_register_source(
+        actor=actor,
+        enterprise=task.enterprise,
+        source_kind="sampling" if covers else "referral",
+        source_ref=task.number,
+        summary=_("Sampling %(number)s: %(product)s, batch %(batch)s failed %(items)s.")
+        % {
+            "number": task.number,
+            "product": task.product_name,
+            "batch": task.batch_no,
+            "items": "、".join(failed) or "—",
+        },
+    )
 
 
 def _bilingual(message, params: dict):

@@ -181,14 +181,22 @@ def test_the_clock_closes_and_publishes_once_the_window_has_ended(served):
     text = str(publication.fields)
     assert task.batch_no in text and "溶出度" in text and task.enterprise.name in text
     assert publication.division_code == task.region_code
+    # a final failure is a clue for a penalty case at the enterprise's bureau
+    from yaojian.enforcement.models import CaseSource
+
+    [clue] = CaseSource.objects.filter(kind="sampling", ref=task.number)
+    assert clue.enterprise == task.enterprise and "溶出度" in clue.summary
 
 
 def test_a_conforming_result_is_closed_and_published_at_once(
     task, samplers, analyst, county_regulator
 ):
+    from yaojian.enforcement.models import CaseSource
+
     task = sf.to_served(task, samplers[0], analyst, county_regulator, items=sf.PASSING)
     services.task_close(actor=county_regulator, task_id=task.pk)
     assert publications.for_source(publications.Kind.SAMPLING_RESULT, task) is not None
+    assert not CaseSource.objects.filter(ref=task.number).exists()
 
 
 # --- risk control ---------------------------------------------------------------------------------

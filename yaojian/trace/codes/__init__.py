@@ -141,7 +141,12 @@ def _numeric(text: str, offset: int) -> ParsedCode:
         if len(compact) in _BARE_GTIN_LENGTHS:
             return parse_bare_gtin(compact, offset if compact == text else 0)
         if compact != text:
-            return parse_cn20(text, offset)  # grouped digits are written by people: a CN code
+            # Grouped digits are written by people: a CN code; unless the text is a valid GS1
+            # element string whose data holds hyphens (a serial "-5" after AI 21).
+            try:
+                return parse_element_string(text, offset)
+            except CodeError:
+                return parse_cn20(text, offset)
     try:
         return parse_element_string(text, offset)
     except CodeError as error:

@@ -453,3 +453,14 @@ def test_canonical_of_generated_codes_is_idempotent(gtin, serial):
         parsed = parse_code(text)
         assert parse_code(parsed.canonical) == parse_code(parsed.canonical)
         assert canonical(parsed.canonical) == parsed.canonical
+
+
+def test_an_element_string_whose_serial_holds_hyphens_is_gs1_not_a_grouped_cn_code():
+    # "21-5" looks like digits grouped by a person; the valid GTIN says it is GS1
+    parsed = parse_code("010690123456789221-5")
+    assert parsed.canonical == "https://id.gs1.org/01/06901234567892/21/-5"
+    # digits grouped by a person are still the 20-digit code, and a wrong length says so
+    assert parse_code("81234-56000-00000-70000").canonical.startswith("urn:yaojian:cn:")
+    with pytest.raises(CodeError) as wrong:
+        parse_code("81234-56000-00000-7000")
+    assert wrong.value.code == "length"
