@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from yaojian.accounts.choices import Role
 from yaojian.accounts.services import require_role
@@ -102,18 +102,20 @@ def _publish(actor: Any, recall: Recall, batches: list[Batch]) -> None:
         actor=actor,
         kind=publications.Kind.RECALL,
         source=recall,
-        title=format_lazy(_lazy("Recall of {product}"), product=str(product)),
+        title=format_lazy(gettext_lazy("Recall of {product}"), product=str(product)),
         summary=recall.reason,
         fields=[
-            (_lazy("Recall number"), recall.number),
-            (_lazy("Level"), RecallLevel(recall.level).label),
-            (_lazy("Product"), str(product)),
-            (_lazy("Approval number"), product.approval_number or ""),
-            (_lazy("Marketing-authorisation holder"), str(product.holder or "")),
-            (_lazy("Batches"), ", ".join(sorted(b.batch_no for b in batches))),
+            (gettext_lazy("Recall number"), recall.number),
+            (gettext_lazy("Level"), RecallLevel(recall.level).label),
+            (gettext_lazy("Product"), str(product)),
+            (gettext_lazy("Approval number"), product.approval_number or ""),
+            (gettext_lazy("Marketing-authorisation holder"), str(product.holder or "")),
+            (gettext_lazy("Batches"), ", ".join(sorted(b.batch_no for b in batches))),
             (
-                _lazy("If you hold a pack"),
-                _lazy("Stop using it and return it to the pharmacy or hospital that supplied it."),
+                gettext_lazy("If you hold a pack"),
+                gettext_lazy(
+                    "Stop using it and return it to the pharmacy or hospital that supplied it."
+                ),
             ),
         ],
         division_code=recall.region_code,

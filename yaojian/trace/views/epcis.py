@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -122,7 +122,7 @@ def capture_job(request: HttpRequest, job_id) -> HttpResponse:
 class NotAcceptable(DomainError):
     code = "not_acceptable"
     status = 406
-    title = _lazy("The answer cannot be given in the media type asked for")
+    title = gettext_lazy("The answer cannot be given in the media type asked for")
 
 
 # What the query side can answer, in the server's order of preference (JSON-LD is the default).
