@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SourceKind(models.TextChoices):
@@ -105,4 +106,4 @@ class PublicationState(models.TextChoices):
 class RemovalStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting the bureau's decision")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("application for removal", "Refused")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CodeScheme(models.TextChoices):
@@ -11,7 +12,7 @@ class CodeScheme(models.TextChoices):
 
 class PackageLevel(models.IntegerChoices):
     UNIT = 1, _("Sales unit (pack)")
-    CASE = 2, _("Case")
+    CASE = 2, pgettext_lazy("packaging level", "Case")
     PALLET = 3, _("Pallet")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yaojian.core import regions
 from yaojian.vigilance import choices as c
@@ -54,7 +55,7 @@ class ReportForm(forms.Form):
         label=_("Times per day"), min_value=1, max_value=24, required=False
     )
     route = forms.ChoiceField(
-        label=_("Route"), choices=EMPTY + list(c.Route.choices), required=False
+        label=pgettext_lazy("drug administration", "Route"), choices=EMPTY + list(c.Route.choices), required=False
     )
     start = forms.DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})

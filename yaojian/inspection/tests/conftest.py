@@ -37,3 +37,13 @@ def scheduled(checklists, team, pharmacy):
 @pytest.fixture
 def owner(pharmacy):
     return factories.enterprise_user(pharmacy, master=True)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the interface is Chinese unless asked otherwise."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from yaojian.registry import selectors
 from yaojian.registry.choices import PersonRole, PersonStatus
@@ -15,7 +15,7 @@ EXPORT_COLUMNS = [
     (gettext_lazy("Role"), lambda p: p.get_role_display()),
     (gettext_lazy("ID number"), lambda p: p.id_number_masked),
     (gettext_lazy("Registration certificate number"), lambda p: p.certificate_number),
-    (gettext_lazy("Category"), lambda p: p.get_category_display()),
+    (pgettext_lazy("pharmacist", "Category"), lambda p: p.get_category_display()),
     (gettext_lazy("Enterprise"), lambda p: p.enterprise.name),
     (gettext_lazy("Registration valid until"), lambda p: p.registered_until),
     (gettext_lazy("Status"), lambda p: p.get_status_display()),

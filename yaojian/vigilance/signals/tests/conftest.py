@@ -114,3 +114,13 @@ def varied_rows(seed: int = 1, reports: int = 1500):
         for event in chosen:
             rows.append((f"V{report}", drugs[drug], events[event], sex, age))
     return rows
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the interface is Chinese unless asked otherwise."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
