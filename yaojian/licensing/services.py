@@ -5,6 +5,7 @@ it and tells the right people."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core import crypto
-from yaojian.core.errors import NotFound, PermissionDenied, ValidationFailed
+from yaojian.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from yaojian.core.scoping import get_visible
 from yaojian.licensing import clock, numbers, prechecks, workflows
 from yaojian.licensing.choices import FieldType, MatterKind, PauseReason, Route, Status
@@ -40,6 +41,8 @@ S = Status
 MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
 MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 LICENCE_YEARS = 5
+
+logger = logging.getLogger(__name__)
 
 
 # --- matters (the catalogue) ---------------------------------------------------------------------
@@ -915,14 +918,32 @@ def _request_verification(application: Application) -> None:
     is followed by an on-site verification: the inspection module takes the request."""
     from yaojian.inspection.services import inspection_request
 
-    inspection_request(
-        actor=None,
-        enterprise=application.enterprise,
-        origin="licence_commitment",
-        origin_ref=application.number,
-        reason=_("Check on site that the facts promised in application %(number)s are true.")
-        % {"number": application.number},
-    )
+    reason = _("Check on site that the facts promised in application %(number)s are true.") % {
+        "number": application.number
+    }
+    try:
+        with transaction.atomic():
+            inspection_request(
+                actor=None,
+                enterprise=application.enterprise,
+                origin="licence_commitment",
+                origin_ref=application.number,
+                reason=reason,
+            )
+    except DomainError as error:
+        # the licence stands; the handling bureau is asked directly instead
+        logger.warning("no verification inspection for %s: %s", application.number, error)
+        inbox.todo_post(
+            source="licensing",
+            kind="licensing.verification",
+            obj=application,
+            bureau=application.handling_bureau,
+            role=Role.INSPECTOR,
+            title=_("Verification inspection after an instant approval: %(name)s")
+            % {"name": application.enterprise.name},
+            body=reason,
+            link=application.get_absolute_url(),
+        )
 
 
 def _todo_for_acceptance(application: Application) -> None:

@@ -55,7 +55,9 @@ class ReportForm(forms.Form):
         label=_("Times per day"), min_value=1, max_value=24, required=False
     )
     route = forms.ChoiceField(
-        label=pgettext_lazy("drug administration", "Route"), choices=EMPTY + list(c.Route.choices), required=False
+        label=pgettext_lazy("drug administration", "Route"),
+        choices=EMPTY + list(c.Route.choices),
+        required=False,
     )
     start = forms.DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})

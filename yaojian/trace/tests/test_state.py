@@ -553,3 +553,16 @@ def test_outside_scope(c):
     returned = event("shipping", [cn(1)], when=at(160), disposition="returned", to=donghu.site)
     assert_ok(xihu.send(returned))
     assert len(raised("outside_scope")) == 2
+
+
+def test_a_capture_never_fails_for_want_of_an_inspection_checklist(c):
+    from yaojian.inspection.models import Checklist, Inspection
+    from yaojian.workbench.models import Todo
+
+    Checklist.objects.all().delete()  # no checklist configured for any kind
+    donghu = c["donghu"]
+    donghu.commission([cn(1)], when=at(0))
+    assert_ok(donghu.commission([cn(1)], when=at(10)))  # a duplicate: a critical rule
+    assert raised("duplicate_commissioning", cn(1))
+    assert Todo.objects.filter(kind="trace_anomaly:duplicate_commissioning").exists()
+    assert not Inspection.objects.exists()
