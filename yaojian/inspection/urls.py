@@ -1,7 +1,7 @@
 from django.urls import include, path  # noqa: F401
 
 from yaojian.inspection.draws.urls import urlpatterns as draw_urlpatterns
-from yaojian.inspection.views import checklists, enterprise, regulator
+from yaojian.inspection.views import checklists, enterprise, figures, regulator
 
 app_name = "inspection"
 
@@ -11,6 +11,7 @@ urlpatterns: list = [
     # the regulators' pages (work portal)
     path("workbench/inspection/", regulator.overview, name="overview"),
     path("workbench/inspection/inspections/", regulator.inspection_list, name="list"),
+    path("workbench/inspection/figures/", figures.figures, name="figures"),
     path("workbench/inspection/inspections/<int:inspection_id>/", regulator.detail, name="detail"),
     path(
         "workbench/inspection/inspections/<int:inspection_id>/steps/<slug:action>/",

@@ -1,0 +1,72 @@
+"""On a phone, in Debian's chromium: a member of the public reports an adverse reaction.
+Screenshots go to test-artifacts/screenshots/ (adr-*)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from yaojian.testing.browser import _local_only, shot
+from yaojian.vigilance.models import Case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    external: list[str] = []
+    context.route("**/*", lambda route: _local_only(route, live_server.url, external))
+    opened = context.new_page()
+    yield opened
+    context.close()
+    assert not external, f"pages tried to load from the internet: {external}"
+
+
+def test_the_public_reports_a_reaction_from_a_phone(phone, province, meddra):
+    cache.clear()
+    today = timezone.localdate()
+    phone.goto("/complaints/")
+    phone.click("[data-testid=adr-report-link]")
+    phone.wait_for_url("**/vigilance/report/")
+    # nothing may stick out sideways on a phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.fill("#id_patient_name", "王**")
+    phone.select_option("#id_patient_sex", "2")
+    phone.fill("#id_patient_age", "41")
+    # the reaction is chosen from the MedDRA suggestions, which carry its code
+    phone.fill("#id_reaction_term", "皮疹")
+    phone.wait_for_selector("#meddra-terms option[data-code]", state="attached")
+    phone.fill("#id_reaction_term", "")
+    phone.fill("#id_reaction_term", "皮疹")
+    assert phone.input_value("#id_reaction_code") == "99111001"
+    phone.fill("#id_onset", (today - dt.timedelta(days=2)).isoformat())
+    phone.check("#id_hospitalisation")
+    phone.fill("#id_suspect_name", "阿莫西林胶囊")
+    phone.fill("#id_reporter_name", "王女士")
+    phone.fill("#id_aware_date", today.isoformat())
+    phone.fill("#id_narrative", "服药两天后全身皮疹，住院治疗后好转。")
+    shot(phone, "adr-public-form")
+    # a missing county is refused, naming the field, and nothing is stored
+    phone.click("[data-testid=submit-report]")
+    assert phone.locator("#id_region_code.is-invalid, #id_region_code:invalid").count() == 1
+    assert not Case.objects.exists()
+    phone.select_option("#id_region_code", "360103")
+    phone.click("[data-testid=submit-report]")
+    phone.wait_for_selector("[data-testid=report-done]")
+    shot(phone, "adr-public-done")
+    case = Case.objects.get()
+    assert case.source == "public" and case.region_code == "360103"
+    assert case.current_version.reactions.get().pt_code == "99111001"
+    assert case.serious  # hospitalisation makes it serious: to be reported within 15 days
+    assert case.case_number in phone.locator("[data-testid=report-done]").inner_text()
