@@ -54,6 +54,7 @@ def main() -> None:
         enforcement,
         foundation,
         imports,
+        inspection,
         inspection_draw,
         quality,
         registry,
@@ -81,6 +82,7 @@ def main() -> None:
         **elicence.BENCHMARKS,
         **trace.BENCHMARKS,
         **inspection_draw.BENCHMARKS,
+        **inspection.BENCHMARKS,
         **enforcement.BENCHMARKS,
         **vigilance_signals.BENCHMARKS,
     }
