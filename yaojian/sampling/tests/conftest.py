@@ -43,3 +43,13 @@ def task(county_regulator, plan, enterprises, samplers, lab, product):
     return sf.new_task(
         county_regulator, plan, enterprises["donghu"], samplers, lab, product=product
     )
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the interface is Chinese unless asked otherwise."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -105,7 +105,11 @@ def test_run_over_database_cases(analyst, hospital, django_capture_on_commit_cal
     assert run.report_count == 24
     products = set(SignalResult.objects.filter(run=run).values_list("product", flat=True))
     assert "甲药片" in products and "维生素C片" not in products  # concomitant drugs left out
-    rash = SignalResult.objects.get(run=run, product="甲药片", event="皮疹")
+    from yaojian.vigilance.models import Reaction
+
+    # the event is the preferred term's name as the case stored it
+    rash_name = Reaction.objects.filter(pt_code="99111001").values_list("pt_name", flat=True)[0]
+    rash = SignalResult.objects.get(run=run, product="甲药片", event=rash_name)
     assert rash.n == 12 and rash.flag_prr
 
 
