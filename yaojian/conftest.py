@@ -16,6 +16,11 @@ def _isolated_tasks(settings):
 
 @pytest.fixture
 def province(db):
+    from yaojian.inspection.standard import install_now
+
+    # Shipped checklists come with a data migration; a browser test before this one may have
+    # flushed them (transactional tests empty the tables), so put back the missing ones.
+    install_now()
     return factories.create_bureau_tree()
 
 
