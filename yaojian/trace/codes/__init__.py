@@ -42,6 +42,7 @@ __all__ = ["CodeError", "ParsedCode", "canonical", "parse_code", "to_epc_urn", "
 
 _GROUPED_DIGITS = re.compile(r"[0-9 -]+")
 _BARE_GTIN_LENGTHS = (8, 12, 13, 14)
+_CN20_URN_LENGTH = len(CN20_URN) + 20
 # Full-width forms (what Chinese input methods type) -> ASCII; ideographic space -> space.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
@@ -50,6 +51,11 @@ def parse_code(text: str) -> ParsedCode:
     """Parse any supported code; raise `CodeError` saying exactly why it is not valid."""
     if not isinstance(text, str):
         raise CodeError("type", _("A code must be given as text."))
+    if len(text) == _CN20_URN_LENGTH and text.startswith(CN20_URN):
+        # the canonical form itself, as EPCIS documents carry every pack: skip the general path
+        digits = text[len(CN20_URN) :]
+        if digits.isascii() and digits.isdigit():
+            return parse_cn20(digits, len(CN20_URN))
     if len(text) > MAX_INPUT_LENGTH:
         raise CodeError(
             "too_long",

@@ -464,3 +464,11 @@ def test_an_element_string_whose_serial_holds_hyphens_is_gs1_not_a_grouped_cn_co
     with pytest.raises(CodeError) as wrong:
         parse_code("81234-56000-00000-7000")
     assert wrong.value.code == "length"
+
+
+@given(digits=st.text(alphabet="0123456789", min_size=20, max_size=20))
+def test_the_canonical_cn_urn_fast_path_agrees_with_the_general_path(digits):
+    from yaojian.trace.codes import _dispatch
+
+    text = f"urn:yaojian:cn:{digits}"
+    assert parse_code(text) == _dispatch(text, 0, symbology=True)
