@@ -265,3 +265,6 @@ YAOJIAN_TILE_ATTRIBUTION = os.environ.get("YAOJIAN_TILE_ATTRIBUTION", "")
 # Bulk import limits
 YAOJIAN_IMPORT_MAX_BYTES = env_int("YAOJIAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 YAOJIAN_IMPORT_MAX_ROWS = env_int("YAOJIAN_IMPORT_MAX_ROWS", 100_000)
+# Public verifications are logged in batches (at most YAOJIAN_VERIFY_LOG_SECONDS late) so the
+# busiest public endpoint only reads; tests write each one at once.
+YAOJIAN_VERIFY_LOG_BATCHED = env_bool("YAOJIAN_VERIFY_LOG_BATCHED", not TESTING)

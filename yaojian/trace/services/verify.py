@@ -25,6 +25,7 @@ from yaojian.core.errors import DomainError
 from yaojian.trace import codes as code_parser
 from yaojian.trace.choices import CodeStatus, RecallStatus, VerificationResult
 from yaojian.trace.models import Anomaly, Batch, CodeRule, CodeState, Verification
+from yaojian.trace.services import verification_log
 
 R = VerificationResult
 SUSPECT_RULES = (
@@ -337,15 +338,19 @@ def _finish(answer: dict, code: str, client: str, region_code: str, record: bool
     answer["result_label"] = str(VerificationResult(result).label)
     answer["explanation"] = str(EXPLANATIONS[result])
     if record:
-        Verification.objects.create(
+        row = Verification(
             code_text=answer["code"],
             code=code,
             result=result,
             client=client,
             region_code=region_code[:6],
+            at=timezone.now(),
         )
         if code and region_code:
+            row.save()  # the distant-verification rule reads it at once
             _distant(code, region_code)
+        else:
+            verification_log.record(row)
     return answer
 
 

@@ -160,3 +160,26 @@ def test_a_decoction_piece_batch_code_shows_its_origin(c, client, province_regul
         actor=province_regulator, batch_ids=[batch.pk], level="III", reason="性状不符"
     )
     assert check(client, code)["result"] == "recalled"
+
+
+def test_verifications_are_logged_in_batches_and_nothing_waiting_is_lost(c, settings):
+    from yaojian.trace.services import verify as verify_service
+    from yaojian.trace.services.verification_log import LOG
+
+    settings.YAOJIAN_VERIFY_LOG_BATCHED = True
+    settings.YAOJIAN_VERIFY_LOG_SECONDS = 3600  # this test flushes by hand
+    cache.clear()
+    LOG.flush()
+    c["donghu"].commission([cn(1)], when=at(0))
+    for code in (cn(1), cn(1), "12345"):
+        verify_service.verify(code, ip="10.1.1.1")
+    # the answers were given; the rows wait (or were already written), none is lost
+    assert Verification.objects.count() + LOG.pending() == 3
+    # a verification with a place is written at once: the distant-places rule reads it
+    verify_service.verify(cn(1), ip="10.1.1.2", region_code="360102")
+    assert Verification.objects.filter(region_code="360102").count() == 1
+    LOG.flush()
+    assert LOG.pending() == 0
+    kept = Verification.objects.order_by("at")
+    assert kept.count() == 4
+    assert [v.result for v in kept][:3] == ["authentic", "authentic", "unknown_code"]
