@@ -15,12 +15,24 @@ def _isolated_tasks(settings):
 
 
 @pytest.fixture
+def english(settings):
+    """For tests that read the English messages: the interface is Chinese unless asked."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def province(db):
+    from yaojian.inspection.models import Checklist
     from yaojian.inspection.standard import install_now
 
     # Shipped checklists come with a data migration; a browser test before this one may have
-    # flushed them (transactional tests empty the tables), so put back the missing ones.
-    install_now()
+    # flushed them (transactional tests empty the tables), so put them back.
+    if not Checklist.objects.exists():
+        install_now()
     return factories.create_bureau_tree()
 
 

@@ -19,6 +19,7 @@ from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core import crypto
 from yaojian.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from yaojian.core.files import MIME, sniff
 from yaojian.core.scoping import get_visible
 from yaojian.licensing import clock, numbers, prechecks, workflows
 from yaojian.licensing.choices import FieldType, MatterKind, PauseReason, Route, Status
@@ -38,8 +39,6 @@ from yaojian.registry.models import Licence
 from yaojian.workbench import services as inbox
 
 S = Status
-MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
-MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 LICENCE_YEARS = 5
 
 logger = logging.getLogger(__name__)
@@ -252,14 +251,6 @@ def form_errors(application: Application) -> dict[str, list[str]]:
         elif spec.pattern and isinstance(value, str) and not re.fullmatch(spec.pattern, value):
             errors[spec.name] = [_("The format is not right.")]
     return errors
-
-
-def sniff(data: bytes) -> str | None:
-    """The file's type by its first bytes (its name says nothing)."""
-    for magic, kind in MAGIC.items():
-        if data.startswith(magic):
-            return kind
-    return None
 
 
 @audit.audited("licensing.material.upload")

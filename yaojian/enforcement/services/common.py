@@ -27,8 +27,6 @@ from yaojian.registry.choices import Severity, TimelineKind
 from yaojian.workbench import services as inbox
 
 S = Status
-MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
-MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_COLLECTIVE_EXTENSION = 180
 PRIOR_PENALTY_YEARS = 2  # 首违: no penalty decided against the party in this many years

@@ -12,6 +12,7 @@ from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core import crypto
 from yaojian.core.errors import ValidationFailed
+from yaojian.core.files import MIME, sniff
 from yaojian.enforcement import clock, workflows
 from yaojian.enforcement.choices import (
     EvidenceKind,
@@ -25,10 +26,8 @@ from yaojian.enforcement.models import (
     Evidence,
 )
 from yaojian.enforcement.services.common import (
-    MAGIC,
     MAX_COLLECTIVE_EXTENSION,
     MAX_EVIDENCE_BYTES,
-    MIME,
     S,
     _event,
     _load,
@@ -38,13 +37,6 @@ from yaojian.enforcement.services.common import (
 )
 
 # --- investigation ------------------------------------------------------------------------------
-
-
-def _sniff(data: bytes) -> str | None:
-    for magic, kind in MAGIC.items():
-        if data.startswith(magic):
-            return kind
-    return None
 
 
 @audit.audited("enforcement.evidence.add")
@@ -83,7 +75,7 @@ def evidence_add(
     if data:
         if len(data) > MAX_EVIDENCE_BYTES:
             raise ValidationFailed.field("file", _("The file is larger than 20 MB."))
-        detected = _sniff(data)
+        detected = sniff(data)
         if detected is None:
             raise ValidationFailed.field(
                 "file", _("Only PDF, JPEG or PNG files are accepted (judged by their content).")

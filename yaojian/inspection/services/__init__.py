@@ -24,7 +24,6 @@ from yaojian.inspection.services.common import (
     RECTIFICATION_DEFAULT_DAYS,
     RECTIFICATION_MAX_DAYS,
     require_may,
-    sniff,
 )
 from yaojian.inspection.services.field import PhotoIn, Submission, inspection_submit_checklist
 from yaojian.inspection.services.inspections import (
@@ -69,5 +68,4 @@ __all__ = [
     "rectification_submit",
     "rectifications_overdue_remind",
     "require_may",
-    "sniff",
 ]

@@ -37,9 +37,6 @@ RECTIFICATION_DEFAULT_DAYS = 20  # working days
 RECTIFICATION_MAX_DAYS = 60
 MIN_TEAM = 2  # 双随机: at least two law-enforcement officers (行政处罚法 第四十二条)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-IMAGE_MAGIC = {b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
-DOCUMENT_MAGIC = {**IMAGE_MAGIC, b"%PDF-": "pdf"}
-MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSION = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 
 
@@ -60,14 +57,6 @@ def _deny(actor: Any, action: str, message: str) -> None:
 
     record_denial(actor, action=f"inspection.{action}", detail=message)
     raise PermissionDenied(message)
-
-
-def sniff(data: bytes, table: dict[bytes, str]) -> str | None:
-    """The file's type by its first bytes (its name says nothing)."""
-    for magic, kind in table.items():
-        if data.startswith(magic):
-            return kind
-    return None
 
 
 def _bureau_for(region_code: str):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yaojian.audit import services as audit
 from yaojian.core import crypto
 from yaojian.core.errors import Conflict, ValidationFailed
+from yaojian.core.files import IMAGE_MAGIC, MIME, sniff
 from yaojian.inspection import selectors, workflows
 from yaojian.inspection.choices import (
     FIELD_STATUSES,
@@ -26,17 +27,14 @@ from yaojian.inspection.models import (
 )
 from yaojian.inspection.services.common import (
     EXTENSION,
-    IMAGE_MAGIC,
     KEY_PATTERN,
     MB,
-    MIME,
     PHOTO_MAX_BYTES,
     PHOTO_MAX_COUNT,
     S,
     _move,
     _person,
     require_may,
-    sniff,
 )
 from yaojian.inspection.services.inspections import _start
 

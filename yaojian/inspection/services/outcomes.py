@@ -14,6 +14,7 @@ from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core import clock, crypto
 from yaojian.core.errors import Conflict, ValidationFailed
+from yaojian.core.files import DOCUMENT_MAGIC, MIME, sniff
 from yaojian.inspection import selectors, workflows
 from yaojian.inspection.choices import (
     Grade,
@@ -26,12 +27,10 @@ from yaojian.inspection.models import (
     RectificationEvidence,
 )
 from yaojian.inspection.services.common import (
-    DOCUMENT_MAGIC,
     EVIDENCE_MAX_BYTES,
     EVIDENCE_MAX_COUNT,
     EXTENSION,
     MB,
-    MIME,
     RECTIFICATION_DEFAULT_DAYS,
     RECTIFICATION_MAX_DAYS,
     _detail_link,
@@ -41,7 +40,6 @@ from yaojian.inspection.services.common import (
     _person,
     _timeline,
     require_may,
-    sniff,
 )
 from yaojian.registry.choices import Severity
 

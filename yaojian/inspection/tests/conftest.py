@@ -40,10 +40,5 @@ def owner(pharmacy):
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the English messages; the interface is Chinese unless asked otherwise."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """These tests read the English messages (the root conftest's `english`)."""

@@ -117,10 +117,5 @@ def varied_rows(seed: int = 1, reports: int = 1500):
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the English messages; the interface is Chinese unless asked otherwise."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """These tests read the English messages (the root conftest's `english`)."""
