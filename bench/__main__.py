@@ -24,6 +24,11 @@ def main() -> None:
         "--trace-codes", type=int, help="code states for the trace benchmarks (default 1 million)"
     )
     parser.add_argument(
+        "--trace-events",
+        type=int,
+        help="events for the trace benchmarks (topped up by batch lives; overrides --trace-codes)",
+    )
+    parser.add_argument(
         "--pv-national",
         action="store_true",
         help="also run signal detection over a synthetic national year (1.6 million reports)",
@@ -41,6 +46,8 @@ def main() -> None:
     os.environ["YAOJIAN_BENCH_SCALE"] = args.scale
     if args.trace_codes:
         os.environ["YAOJIAN_BENCH_TRACE_CODES"] = str(args.trace_codes)
+    if args.trace_events:
+        os.environ["YAOJIAN_BENCH_TRACE_EVENTS"] = str(args.trace_events)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yaojian.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django

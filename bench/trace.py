@@ -74,22 +74,43 @@ def codes_wanted() -> int:
     return int(os.environ.get("YAOJIAN_BENCH_TRACE_CODES") or default)
 
 
+def events_wanted() -> int | None:
+    raw = os.environ.get("YAOJIAN_BENCH_TRACE_EVENTS")
+    return int(raw) if raw else None
+
+
 def ensure_loaded() -> int:
-    """Top the database up to the number of code states asked (generated, then reused)."""
+    """Top the database up to the number of code states (or events) asked: generated, then
+    reused by later runs on the same database."""
     if "codes" in _loaded:
         return _loaded["codes"]
-    wanted = codes_wanted()
+    events = events_wanted()
     have = CodeState.objects.count()
-    if have < wanted * 0.95:
+    if events:
+        stored = Event.objects.count()
+        if stored < events * 0.98:
+            print(f"  generating traceability data: {stored:,} events, {events:,} wanted")
+            report = trace_data.generate(events - stored, SEED)
+            print(f"  generated {report.summary()}")
+            have += report.codes
+            _analyze()
+    elif have < codes_wanted() * 0.95:
+        wanted = codes_wanted()
         print(f"  generating traceability data: {have:,} code states, {wanted:,} wanted")
         report = trace_data.generate(None, SEED, codes=wanted - have)
         print(f"  generated {report.summary()}")
         have += report.codes
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what the loader and the periodic statistics job do
+        _analyze()
     _loaded["codes"] = have
-    print(f"  {have:,} code states loaded ({connection.vendor})")
+    print(
+        f"  {have:,} code states and {Event.objects.count():,} events loaded ({connection.vendor})"
+    )
     return have
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # what the loader and the periodic statistics job do
 
 
 @contextlib.contextmanager

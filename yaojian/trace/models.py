@@ -6,6 +6,7 @@ written as a DataMatrix scan, a GS1 Digital Link or an EPC URN is one row.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -165,6 +166,9 @@ class CaptureJob(models.Model):
     events_refused = models.PositiveIntegerField(_("events refused"), default=0)
     epcs = models.PositiveBigIntegerField(_("codes"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    # {prefix: URI} declared by the document (@context or xmlns), read once when the job runs:
+    # stored bodies keep extension names like "example:myField", which XML answers must qualify
+    namespaces = models.JSONField(_("namespaces"), default=dict, blank=True)
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -219,6 +223,13 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.event_id or self.event_hash
+
+    def published(self) -> dict:
+        """The event as query answers give it: the body as sent, with this repository's
+        recordTime (EPCIS 2.0: set by the repository when it stored the event; a recordTime
+        the sender put in its document is not ours to repeat)."""
+        stamp = self.record_time.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+        return {**self.body, "recordTime": stamp.replace("+00:00", "Z")}
 
 
 class EventCode(models.Model):

@@ -7,7 +7,6 @@ reads what was reported inside the jurisdiction of their bureau.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 from typing import Any
 
 from django.core import signing
@@ -177,32 +176,19 @@ def document_namespaces(events: list[Event]) -> dict[int, dict[str, str]]:
     """The namespace prefixes of the documents the events came in: ``{event pk: {prefix: uri}}``.
 
     Stored bodies keep the user extension names (``example:myField``) but not the ``@context`` of
-    their document, which the XML answer needs to write them as namespaced elements. Only events
-    whose prefixes are not declared in the body itself or by the EPCIS context are looked up; the
-    document's header is read once per capture job (then cached: a stored document never
-    changes). Jobs whose document is gone give no prefixes.
+    their document, which the XML answer needs to write them as namespaced elements. Capture
+    keeps each document's prefixes with its job; only events whose prefixes are not declared in
+    the body itself or by the EPCIS context are looked up.
     """
     from yaojian.trace.epcis.xmlout import undeclared_prefixes
 
     wanted = {e.pk: e.job_id for e in events if e.job_id and undeclared_prefixes(e.body)}
     if not wanted:
         return {}
-    jobs = CaptureJob.objects.filter(pk__in=set(wanted.values())).values_list(
-        "pk", "path", "content_type", "sha256"
+    by_job = dict(
+        CaptureJob.objects.filter(pk__in=set(wanted.values())).values_list("pk", "namespaces")
     )
-    by_job = {pk: _job_namespaces(path, content_type, sha) for pk, path, content_type, sha in jobs}
-    return {pk: by_job.get(job_id, {}) for pk, job_id in wanted.items()}
-
-
-@lru_cache(maxsize=512)
-def _job_namespaces(path: str, content_type: str, sha256: str) -> dict[str, str]:
-    from yaojian.trace.epcis import DocumentInvalid, document_header
-
-    try:
-        with open(path, "rb") as stream:
-            return dict(document_header(stream, content_type).namespaces)
-    except (OSError, DocumentInvalid):
-        return {}
+    return {pk: by_job.get(job_id) or {} for pk, job_id in wanted.items()}
 
 
 def capture_job_get(user: Any, job_id: Any) -> CaptureJob:

@@ -158,7 +158,7 @@ def _events(job: CaptureJob) -> Iterator[tuple[int, dict, dict]]:
 
     The prefixes come from a first pass over the header: a JSON document may declare its
     @context after its events."""
-    declared = getattr(job, "_namespaces", {})
+    declared = job.namespaces or {}
     with open(job.path, "rb") as stream:
         events = epcis.iter_events(
             stream, job.content_type, prefix=getattr(job, "_event_prefix", None)
@@ -170,7 +170,7 @@ def _events(job: CaptureJob) -> Iterator[tuple[int, dict, dict]]:
 def _envelope_problems(job: CaptureJob) -> list[dict]:
     with open(job.path, "rb") as stream:
         header = epcis.document_header(stream, job.content_type)
-    job._namespaces = dict(header.namespaces)  # type: ignore[attr-defined]
+    job.namespaces = dict(header.namespaces)
     job._event_prefix = header.event_prefix  # type: ignore[attr-defined]
     return [
         _problem(p.event_index, p.event_id, p.field, p.code, p.message)

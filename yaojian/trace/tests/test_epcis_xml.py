@@ -14,6 +14,7 @@ an Accept header that admits none of these → 406 problem (JSON). Errors are al
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -27,7 +28,6 @@ from lxml import etree
 
 from yaojian.accounts import services as accounts
 from yaojian.testing import factories
-from yaojian.trace import selectors
 from yaojian.trace.epcis import event_hash, iter_events, normalise_cbv
 from yaojian.trace.epcis.cbv import STANDARD_PREFIXES
 from yaojian.trace.epcis.xmlout import (
@@ -484,14 +484,14 @@ def test_every_captured_conformance_document_is_queryable_as_xml(
     assert len(back) == len(stored)
     namespaces, _events = _source(path)
     for event, read_back in zip(stored, back, strict=True):
-        assert normalised(read_back) == normalised(event.body)
+        assert normalised(read_back) == normalised(event.published())
         _namespaces_ok(read_back, namespaces)
         plain = {k: v for k, v in read_back.items() if k != "@context"}
         assert event_hash(plain, namespaces) == event.event_hash
     # the same page in JSON holds the same events
     as_json = client.get("/epcis/events", {"perPage": 1000}, **bearer).json()
     assert as_json["epcisBody"]["queryResults"]["resultsBody"]["eventList"] == [
-        e.body for e in stored
+        e.published() for e in stored
     ]
 
 
@@ -540,7 +540,7 @@ def test_paging_in_xml_follows_the_same_tokens_as_json(client, bearer, combinati
         seen += page
         params = _next(xml)
         pages += 1
-    assert [normalised(e) for e in seen] == [normalised(e.body) for e in combination]
+    assert [normalised(e) for e in seen] == [normalised(e.published()) for e in combination]
 
 
 @pytest.mark.django_db
@@ -549,10 +549,10 @@ def test_one_event_and_the_events_of_a_code_in_xml(client, bearer, combination):
     response = client.get(f"/epcis/events/{with_id.event_id}", **bearer, **XML)
     assert response.status_code == 200
     _assert_valid(response.content)
-    assert [normalised(e) for e in _read(response.content)] == [normalised(with_id.body)]
+    assert [normalised(e) for e in _read(response.content)] == [normalised(with_id.published())]
     as_json = client.get(f"/epcis/events/{with_id.event_id}", **bearer)
     assert as_json["Content-Type"] == "application/ld+json"
-    assert as_json.json() == with_id.body
+    assert as_json.json() == with_id.published()
     missing = client.get(
         "/epcis/events/urn:uuid:00000000-0000-4000-8000-000000000000", **bearer, **XML
     )
@@ -565,7 +565,7 @@ def test_one_event_and_the_events_of_a_code_in_xml(client, bearer, combination):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
     _assert_valid(response.content)
     assert [normalised(e) for e in _read(response.content)] == [
-        normalised(e.body) for e in expected
+        normalised(e.published()) for e in expected
     ]
 
 
@@ -578,16 +578,34 @@ def test_another_enterprise_gets_an_empty_xml_page(client, other_bearer, combina
 
 
 @pytest.mark.django_db
-def test_extension_namespaces_come_from_the_stored_document(client, bearer, combination):
-    # The JSON document declared ext1 in its @context, which the stored bodies do not keep.
+def test_extension_namespaces_are_kept_with_the_capture(client, bearer, combination):
+    # The JSON document declared ext1 in its @context, which the stored bodies do not keep:
+    # the capture job keeps it, so the answer no longer needs the document on disk.
+    job = combination[0].job
+    assert job.namespaces.get("ext1") == "http://example.com/ext1/"
+    Path(job.path).unlink()
     data = client.get("/epcis/events", {"perPage": 100}, **bearer, **XML).content
+    _assert_valid(data)
     assert b'xmlns:ext1="http://example.com/ext1/"' in data
-    # Without the document (deleted from disk), the name survives under a placeholder namespace.
-    Path(combination[0].job.path).unlink()
-    selectors._job_namespaces.cache_clear()
+    # A job that kept no prefixes: the name survives under a placeholder namespace.
+    type(job).objects.filter(pk=job.pk).update(namespaces={})
     data = client.get("/epcis/events", {"perPage": 100}, **bearer, **XML).content
     _assert_valid(data)
     assert (f'xmlns:ext1="{UNDECLARED_NS}ext1"').encode() in data
+
+
+@pytest.mark.django_db
+def test_answers_carry_the_repositorys_record_time(client, bearer, combination):
+    page = client.get("/epcis/events", {"perPage": 100}, **bearer).json()
+    listed = page["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert len(listed) == len(combination)
+    for event, answered in zip(combination, listed, strict=True):
+        assert "recordTime" not in event.body  # stored as sent
+        recorded = dt.datetime.fromisoformat(answered["recordTime"].replace("Z", "+00:00"))
+        assert abs(recorded - event.record_time) < dt.timedelta(milliseconds=1)
+        assert answered["recordTime"].endswith("Z")
+    back = _read(client.get("/epcis/events", {"perPage": 100}, **bearer, **XML).content)
+    assert [e["recordTime"] for e in back] == [e["recordTime"] for e in listed]
 
 
 @pytest.mark.django_db

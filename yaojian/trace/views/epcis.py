@@ -196,7 +196,7 @@ def _answer(request: HttpRequest, media: str, found, token: str | None) -> HttpR
 
         namespaces = selectors.document_namespaces(found)
         body = query_document(
-            [(event.body, namespaces.get(event.pk)) for event in found], creation_date=_now()
+            [(event.published(), namespaces.get(event.pk)) for event in found], creation_date=_now()
         )
         response = HttpResponse(body, content_type=f"{media}; charset=utf-8")
     else:
@@ -208,7 +208,7 @@ def _answer(request: HttpRequest, media: str, found, token: str | None) -> HttpR
             "epcisBody": {
                 "queryResults": {
                     "queryName": "SimpleEventQuery",
-                    "resultsBody": {"eventList": [event.body for event in found]},
+                    "resultsBody": {"eventList": [event.published() for event in found]},
                 }
             },
         }
@@ -274,7 +274,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @endpoint
 @require_http_methods(["GET"])
 def event(request: HttpRequest, event_id: str) -> HttpResponse:
-    """One event: its JSON body as stored; in XML a query document holding that one event
+    """One event: its JSON body as stored, with our recordTime; in XML a query document holding that one event
     (an event element alone is no document the EPCIS XSD accepts)."""
     media = _negotiate(request)
     found, _token = selectors.event_query(_principal(request), {"EQ_eventID": event_id})
@@ -284,7 +284,7 @@ def event(request: HttpRequest, event_id: str) -> HttpResponse:
         raise NotFound()
     if media in XML_MEDIA_TYPES:
         return _answer(request, media, found[:1], None)
-    response = JsonResponse(found[0].body, content_type=media)
+    response = JsonResponse(found[0].published(), content_type=media)
     response["Vary"] = "Accept"
     return response
 
