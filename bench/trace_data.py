@@ -32,7 +32,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -152,11 +152,24 @@ class Writer:
             return Jsonb(value, dumps=lambda v, t=text: t)
         return text
 
-    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        plain: bool = False,
+    ) -> None:
+        """`plain`: every value is a number or a text without tab, newline or backslash, so
+        COPY's text format needs no escaping and the rows are written as one block (psycopg's
+        write_row, value by value, cost more than the database's side of event code rows)."""
         names = ", ".join(columns)
         if self.copy:
             sql = f"COPY {table} ({names}) FROM STDIN"
             with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+                if plain:
+                    copy.write("".join("\t".join(map(str, row)) + "\n" for row in rows))
+                    return
                 for row in rows:
                     copy.write_row(row)
             return
@@ -171,9 +184,24 @@ class Writer:
 
 @contextmanager
 def fast_writes():
-    """SQLite: no fsync while generating (the previous setting is restored after)."""
+    """No fsync at each commit while generating: SQLite's synchronous=OFF (restored after),
+    PostgreSQL's synchronous_commit=off for this session (bench data, regenerated if lost)."""
     if connection.vendor != "sqlite":
-        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")  # this session only
+            # the foreign keys' triggers check each row at commit, which cost more than the
+            # rows; the generated rows refer to what they were generated from. Needs a
+            # superuser: without one the checks simply run.
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            superuser = cursor.fetchone()[0]
+            if superuser:
+                cursor.execute("SET session_replication_role TO replica")
+        try:
+            yield
+        finally:
+            if superuser:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET session_replication_role TO DEFAULT")
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous")
@@ -187,6 +215,43 @@ def fast_writes():
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA synchronous={int(previous)}")
             cursor.execute("PRAGMA cache_size=-2000")
+
+
+@contextmanager
+def deferred_indexes(models: Sequence[type]):
+    """Drop the tables' plain (non-unique) indexes for a bulk load and build them again after:
+    one sort per index instead of a random index insert per row, which is what a database
+    loading tens of millions of rows spends its time on. Unique indexes (and so the checks
+    they make) stay. An interrupted load builds them again too (not a killed one: run the
+    generator again, or `migrate` from scratch)."""
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                "AND indexdef NOT LIKE 'CREATE UNIQUE INDEX%%'",
+                [tables],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+                f"AND tbl_name IN ({marks}) AND sql NOT LIKE 'CREATE UNIQUE INDEX%%'",
+                tables,
+            )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield len(found)
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET maintenance_work_mem TO '1GB'")  # sorts in memory
+            for _name, definition in found:
+                cursor.execute(definition)
+        print(f"  rebuilt {len(found)} indexes in {time.perf_counter() - started:.1f} s")
 
 
 def reset_sequences() -> None:
@@ -476,7 +541,10 @@ def generate(
     def done() -> bool:
         return bool((n_events and report.events >= n_events) or (codes and report.codes >= codes))
 
-    with fast_writes():
+    # a large load (more rows than the tables hold) goes faster without the plain indexes
+    bulk = (n_events or 0) >= 1_000_000 or (codes or 0) >= 2_000_000
+    deferred = deferred_indexes((Event, EventCode, CodeState)) if bulk else nullcontext()
+    with fast_writes(), deferred:
         while not done():
             with transaction.atomic():
                 for _ in range(BATCHES_PER_TRANSACTION):
@@ -571,7 +639,7 @@ def _write(writer: Writer, life: BatchLife, next_id: int, report: Report) -> int
             )
         )
     writer.insert(Event._meta.db_table, EVENT_COLUMNS, events)
-    writer.insert(EventCode._meta.db_table, EVENT_CODE_COLUMNS, links)
+    writer.insert(EventCode._meta.db_table, EVENT_CODE_COLUMNS, links, plain=True)
     writer.insert(CodeState._meta.db_table, STATE_COLUMNS, states)
     report.batches += 1
     report.events += len(events)
