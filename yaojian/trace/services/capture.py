@@ -36,10 +36,11 @@ from yaojian.trace.services.apply import (
     Refusal,
     StateBook,
     bare,
-    codes_of,
     event_time,
     insert_rows,
+    values_where_in,
 )
+from yaojian.trace.services.prepare import Ahead, Prepared
 
 CHUNK = 500
 CONTENT_TYPES = frozenset(
@@ -250,44 +251,48 @@ def _store_all(
     proceed: bool,
     invalid: list[dict] | None = None,
 ) -> None:
-    """Store the document's events chunk by chunk.
+    """Store the document's events chunk by chunk, as a thread reads, validates and hashes
+    the chunks ahead (`prepare.Ahead`).
 
-    Proceed mode validates each event in `_store_chunk` and stores the valid ones. Rollback
-    mode (`invalid` given) validates each event as it is read, before its chunk is stored:
-    the first invalid event (or the first refusal, in `problems`) stops the storing, and the
-    rest of the document is still read and validated, so that `invalid` lists the structural
-    problems of the whole document (up to 100), as a validation pass before storing would."""
+    Proceed mode stores the valid events and counts the invalid ones as refused. Rollback mode
+    (`invalid` given) stops storing at the first invalid event (or the first refusal, in
+    `problems`), and still reads and validates the rest of the document, so that `invalid`
+    lists the structural problems of the whole document (up to 100), as a validation pass
+    before storing would."""
     book = StateBook(job.sender)
-    batch: list[tuple[int, dict, dict]] = []
+    batch: list[Prepared] = []
     storing = True
-    for item in _events(job):
-        if invalid is not None:
-            index, event, namespaces = item
-            found = epcis.validate_event(event, index=index, context=namespaces)
-            if found:
-                storing = False
-                for problem in found:
-                    invalid.append(
+    with Ahead(lambda: _events(job), CHUNK) as chunks:
+        for chunk in chunks:
+            book.parses.update(chunk.parses)
+            for item in chunk.items:
+                if item.problems:
+                    found = [
                         _problem(
-                            index,
-                            event.get("eventID", ""),
-                            problem.field,
-                            problem.code,
-                            problem.message,
+                            item.index, item.event.get("eventID", ""), p.field, p.code, p.message
                         )
-                    )
+                        for p in item.problems
+                    ]
+                    if invalid is None:  # proceed: refused, the rest goes on
+                        counts["total"] += 1
+                        counts["refused"] += 1
+                        problems.extend(found)
+                        continue
+                    storing = False
+                    invalid.extend(found)
                     if len(invalid) >= 100:
+                        del invalid[100:]
                         return
-            if not storing:
-                continue
-        batch.append(item)
-        if len(batch) >= CHUNK:
-            _store_chunk(job, book, batch, problems, counts, proceed=proceed)
-            batch = []
-            if problems and not proceed:
-                if invalid is None:
-                    return
-                storing = False
+                if not storing:
+                    continue
+                batch.append(item)
+                if len(batch) >= CHUNK:
+                    _store_chunk(job, book, batch, problems, counts, proceed=proceed)
+                    batch = []
+                    if problems and not proceed:
+                        if invalid is None:
+                            return
+                        storing = False
     if batch and storing:
         _store_chunk(job, book, batch, problems, counts, proceed=proceed)
 
@@ -295,39 +300,25 @@ def _store_all(
 def _store_chunk(
     job: CaptureJob,
     book: StateBook,
-    items: list[tuple[int, dict, dict]],
+    prepared: list[Prepared],
     problems: list[dict],
     counts: dict,
     *,
     proceed: bool,
 ) -> None:
-    prepared: list[tuple[int, dict, str, Codes]] = []
-    for index, event, namespaces in items:
-        counts["total"] += 1
-        if proceed:
-            found = epcis.validate_event(event, index=index, context=namespaces)
-            if found:
-                counts["refused"] += 1
-                problems.extend(
-                    _problem(index, event.get("eventID", ""), p.field, p.code, p.message)
-                    for p in found
-                )
-                continue
-        prepared.append(
-            (index, event, epcis.event_hash(event, namespaces), codes_of(event, book.parses.parse))
-        )
-    ids = [e.get("eventID") for _i, e, _h, _c in prepared if e.get("eventID")]
-    hashes = [h for _i, _e, h, _c in prepared]
-    known_ids = dict(Event.objects.filter(event_id__in=ids).values_list("event_id", "event_hash"))
-    known_hashes = set(
-        Event.objects.filter(event_hash__in=hashes).values_list("event_hash", flat=True)
-    )
-    book.load((event, named) for _i, event, _h, named in prepared)
+    """Store a chunk of valid events (already hashed, their codes parsed)."""
+    counts["total"] += len(prepared)
+    ids = [p.event.get("eventID") for p in prepared if p.event.get("eventID")]
+    hashes = [p.digest for p in prepared]
+    known_ids = dict(values_where_in(Event, ("event_id", "event_hash"), "event_id", ids))
+    known_hashes = {h for (h,) in values_where_in(Event, ("event_hash",), "event_hash", hashes)}
+    book.load((p.event, p.named) for p in prepared)
     new_events: list[Event] = []
     links: list[tuple[Event, Codes]] = []
     now = timezone.now()
     with transaction.atomic():
-        for index, event, digest, named in prepared:
+        for item in prepared:
+            index, event, digest, named = item.index, item.event, item.digest, item.named
             event_id = event.get("eventID") or None
             if digest in known_hashes or (event_id and known_ids.get(event_id) == digest):
                 counts["duplicate"] += 1
@@ -425,9 +416,9 @@ def _insert_events(events: list[Event]) -> None:
     by_hash = {event.event_hash: event for event in events}
     hashes = list(by_hash)
     for start in range(0, len(hashes), 500):
-        for digest, pk in Event.objects.filter(
-            event_hash__in=hashes[start : start + 500]
-        ).values_list("event_hash", "pk"):
+        for digest, pk in values_where_in(
+            Event, ("event_hash", "id"), "event_hash", hashes[start : start + 500]
+        ):
             stored = by_hash[digest]
             stored.pk = pk
             stored._state.adding, stored._state.db = False, DEFAULT_DB_ALIAS
