@@ -15,6 +15,11 @@ drug is linked to the register, else the name as reported (stripped); `event` is
 name (the reported term when uncoded); `sex` is "M", "F" or "U"; `age_group` is one of
 AGE_GROUPS ("unknown" when no age is known). `since`/`until` filter on the date the centre
 received the case (inclusive).
+
+With ``codes=True`` each row carries a sixth value, the reaction's MedDRA PT code ("" when
+uncoded), and a version's reactions are distinct by PT code (by normalised text when
+uncoded) rather than by name: the PT name is stored in the submitter's language, so the
+detector counts on the code (see `vigilance.signals.events`).
 """
 
 from __future__ import annotations
@@ -67,9 +72,16 @@ def _sex_letter(code: str) -> str:
 
 
 def signal_rows(
-    *, user: Any = None, since: dt.date | None = None, until: dt.date | None = None
-) -> Iterator[tuple[str, str, str, str, str]]:
-    """(report_id, product, event, sex, age_group) rows for signal detection; see module doc."""
+    *,
+    user: Any = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    codes: bool = False,
+) -> Iterator[tuple[str, ...]]:
+    """(report_id, product, event, sex, age_group[, pt_code]) rows for signal detection; see
+    the module doc."""
+    from yaojian.vigilance.signals.events import event_key
+
     cases = Case.objects.filter(status__in=ACTIVE_STATUSES, current_version__isnull=False)
     if user is not None:
         cases = restrict(cases, user)
@@ -95,20 +107,25 @@ def signal_rows(
         label = (product or name or "").strip()
         if label and label not in drugs.setdefault(vid, []):
             drugs[vid].append(label)
-    events: dict[int, list[str]] = {}
-    for vid, pt_name, term in (
+    events: dict[int, dict] = {}
+    for vid, pt_code, pt_name, term in (
         Reaction.objects.filter(version_id__in=version_ids)
-        .values_list("version_id", "pt_name", "reported_term")
+        .values_list("version_id", "pt_code", "pt_name", "reported_term")
         .order_by("version_id", "position")
         .iterator(chunk_size=5000)
     ):
         label = (pt_name or term or "").strip()
-        if label and label not in events.setdefault(vid, []):
-            events[vid].append(label)
+        code = (pt_code or "").strip() if codes else ""
+        key = event_key(code, label) if codes else label
+        if label or code:
+            events.setdefault(vid, {}).setdefault(key, (label, code))
     for vid, (number, sex, group) in versions.items():
         for product in drugs.get(vid, ()):
-            for event in events.get(vid, ()):
-                yield number, product, event, sex, group
+            for label, code in events.get(vid, {}).values():
+                if codes:
+                    yield number, product, label, sex, group, code
+                elif label:
+                    yield number, product, label, sex, group
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def _detail(user, signal) -> dict:
     signal.history_rows = history
     return {
         **{f: getattr(signal, f) for f in schemas.SignalOut.model_fields if f != "product_id"},
+        "event_name": getattr(signal, "event_name", None) or signal.event,
         "product_ref_id": signal.product_ref_id,
         "history": history,
         "steps": [t.action for t in workflows.available(signal.status)],

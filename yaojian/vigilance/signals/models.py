@@ -82,7 +82,11 @@ class SignalResult(models.Model):
         SignalRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run")
     )
     product = models.CharField(_("product"), max_length=250)
+    # the pair's event is the MedDRA PT `event_code` when the reactions were coded (`event`
+    # is then the PT's name when the run stored it, for display and search); a reaction
+    # without a code is its own event, keyed on its normalised text (`event_code` blank)
     event = models.CharField(_("event"), max_length=250)
+    event_code = models.CharField(_("MedDRA PT code"), max_length=8, blank=True)
     product_ref = models.ForeignKey(
         "registry.Product",
         verbose_name=_("registered product"),
@@ -117,7 +121,14 @@ class SignalResult(models.Model):
         ordering = ["-eb05", "product", "event"]
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "product", "event"], name="signal_result_unique_pair"
+                fields=["run", "product", "event_code"],
+                condition=~models.Q(event_code=""),
+                name="signal_result_unique_coded_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "product", "event"],
+                condition=models.Q(event_code=""),
+                name="signal_result_unique_text_pair",
             ),
             models.CheckConstraint(name="signal_result_n_positive", condition=models.Q(n__gte=1)),
         ]
@@ -125,6 +136,7 @@ class SignalResult(models.Model):
             models.Index(fields=["run", "flagged", "n"]),
             models.Index(fields=["run", "product"]),
             models.Index(fields=["run", "event"]),
+            models.Index(fields=["run", "event_code"]),
         ]
 
     def __str__(self) -> str:
@@ -136,10 +148,15 @@ class SignalResult(models.Model):
 
 
 class Signal(models.Model):
-    """A product-event pair under review by the monitoring centre (one per pair)."""
+    """A product-event pair under review by the monitoring centre (one per pair).
+
+    The event is a MedDRA PT (`event_code`) or, for reactions reported without a code, the
+    normalised text (`event_code` blank), as in `SignalResult`.
+    """
 
     product = models.CharField(_("product"), max_length=250)
     event = models.CharField(_("event"), max_length=250)
+    event_code = models.CharField(_("MedDRA PT code"), max_length=8, blank=True)
     product_ref = models.ForeignKey(
         "registry.Product",
         verbose_name=_("registered product"),
@@ -186,7 +203,16 @@ class Signal(models.Model):
         verbose_name_plural = _("signals")
         ordering = ["-updated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "event"], name="signal_unique_pair"),
+            models.UniqueConstraint(
+                fields=["product", "event_code"],
+                condition=~models.Q(event_code=""),
+                name="signal_unique_coded_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "event"],
+                condition=models.Q(event_code=""),
+                name="signal_unique_text_pair",
+            ),
             models.CheckConstraint(
                 name="signal_action_only_when_actioned",
                 condition=models.Q(status="actioned", action__gt="")

@@ -29,6 +29,13 @@ def _plain(value: str) -> str:
 Text = Annotated[str, AfterValidator(_plain), Field(json_schema_extra={"pattern": PLAIN_PATTERN})]
 
 
+def _event_name(obj) -> str:
+    """The event's name in the reader's language when the selector attached it."""
+    if isinstance(obj, dict):
+        return obj.get("event_name") or obj.get("event") or ""
+    return getattr(obj, "event_name", None) or obj.event
+
+
 class ThresholdsIn(Schema):
     prr_min: float | None = Field(None, ge=0, le=1e6)
     chi2_min: float | None = Field(None, ge=0, le=1e6)
@@ -73,6 +80,7 @@ class ResultOut(Schema):
     id: int
     product: str
     event: str
+    event_code: str = Field("", description="MedDRA PT code; blank for an uncoded reaction")
     product_id: int | None = Field(None, alias="product_ref_id")
     n: int
     product_reports: int
@@ -93,6 +101,10 @@ class ResultOut(Schema):
     flag_bcpnn: bool
     flag_mgps: bool
     flagged: bool
+
+    @staticmethod
+    def resolve_event(obj) -> str:
+        return _event_name(obj)
 
 
 class ResultFilters(PageParams):
@@ -125,6 +137,7 @@ class SignalOut(Schema):
     id: int
     product: str
     event: str
+    event_code: str = Field("", description="MedDRA PT code; blank for an uncoded reaction")
     product_id: int | None = Field(None, alias="product_ref_id")
     status: str
     action: str
@@ -133,6 +146,10 @@ class SignalOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     last_result: ResultOut | None = None
+
+    @staticmethod
+    def resolve_event(obj) -> str:
+        return _event_name(obj)
 
 
 class SignalDetailOut(SignalOut):

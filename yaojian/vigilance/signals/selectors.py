@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from yaojian.core.errors import NotFound
-from yaojian.vigilance.signals import access
+from yaojian.vigilance.signals import access, events
 from yaojian.vigilance.signals.choices import RunStatus, SignalStatus
 from yaojian.vigilance.signals.models import Signal, SignalHistory, SignalResult, SignalRun
 
@@ -65,13 +65,18 @@ def result_list(
     if product:
         rows = rows.filter(product__icontains=product)
     if event:
-        rows = rows.filter(event__icontains=event)
+        rows = rows.filter(events.search_q(event))
+    rows = events.annotate_names(rows)
     return rows.order_by(*RESULT_ORDERS.get(order, RESULT_ORDERS["eb05"]))
 
 
 def result_get(user: Any, result_id: int) -> SignalResult:
     access.require_view(user)
-    result = SignalResult.objects.select_related("run", "product_ref").filter(pk=result_id).first()
+    result = (
+        events.annotate_names(SignalResult.objects.select_related("run", "product_ref"))
+        .filter(pk=result_id)
+        .first()
+    )
     if result is None:
         raise NotFound()
     return result
@@ -81,20 +86,24 @@ def product_chart(user: Any, run: SignalRun, product: str, *, limit: int = 30) -
     """EBGM with its EB05-EB95 interval for the events of one product (largest EB05 first)."""
     access.require_view(user)
     rows = (
-        SignalResult.objects.filter(run=run, product=product, ebgm__isnull=False)
+        events.annotate_names(
+            SignalResult.objects.filter(run=run, product=product, ebgm__isnull=False)
+        )
         .order_by("-eb05", "event")
-        .values("event", "n", "ebgm", "eb05", "eb95", "flagged")[:limit]
+        .values("event_name", "event_code", "n", "ebgm", "eb05", "eb95", "flagged")[:limit]
     )
-    return [dict(row) for row in rows]
+    return [{"event": row.pop("event_name"), **row} for row in rows]
 
 
 def volcano(user: Any, run: SignalRun, *, limit: int = 3000) -> list[list]:
     """Points (IC, chi-square, N, product, event, flagged) for the volcano-like plot."""
     access.require_view(user)
     rows = (
-        SignalResult.objects.filter(run=run, ic__isnull=False, chi2__isnull=False)
+        events.annotate_names(
+            SignalResult.objects.filter(run=run, ic__isnull=False, chi2__isnull=False)
+        )
         .order_by("-flagged", "-chi2")
-        .values_list("ic", "chi2", "n", "product", "event", "flagged")[:limit]
+        .values_list("ic", "chi2", "n", "product", "event_name", "flagged")[:limit]
     )
     return [[round(ic, 4), round(chi2, 4), n, p, e, flagged] for ic, chi2, n, p, e, flagged in rows]
 
@@ -105,14 +114,16 @@ def signal_list(user: Any, *, status: str = "", query: str = "") -> QuerySet[Sig
     if status in SignalStatus.values:
         rows = rows.filter(status=status)
     if query:
-        rows = rows.filter(Q(product__icontains=query) | Q(event__icontains=query))
-    return rows.order_by("-updated_at", "-id")
+        rows = rows.filter(Q(product__icontains=query) | events.search_q(query))
+    return events.annotate_names(rows).order_by("-updated_at", "-id")
 
 
 def signal_get(user: Any, signal_id: int) -> Signal:
     access.require_view(user)
     signal = (
-        Signal.objects.select_related("last_result", "product_ref", "assessor", "first_run")
+        events.annotate_names(
+            Signal.objects.select_related("last_result", "product_ref", "assessor", "first_run")
+        )
         .filter(pk=signal_id)
         .first()
     )

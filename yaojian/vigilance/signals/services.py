@@ -1,7 +1,8 @@
 """Writes of signal detection: request and execute runs, and the signal review steps.
 
 A run reads the province's cases through ``vigilance.selectors.signal_rows`` (one row per
-current case version x suspect/interacting drug x reaction PT), computes every statistic with
+current case version x suspect/interacting drug x reaction PT, the event keyed on the PT
+code, see `events`), computes every statistic with
 `engine.detect`, stores one `SignalResult` per pair with at least ``min_count`` reports,
 opens a `Signal` (status new) for each flagged pair not yet under review, and puts one to-do
 in the inbox of the province bureau's analysts when there are new signals. Validating a
@@ -14,12 +15,14 @@ import datetime as dt
 import logging
 import math
 import time
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +30,7 @@ from django.utils.translation import gettext as _
 from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core.errors import NotFound, TransitionNotAllowed, ValidationFailed
-from yaojian.vigilance.signals import access, engine, workflows
+from yaojian.vigilance.signals import access, engine, events, workflows
 from yaojian.vigilance.signals.choices import RunStatus, RunTrigger, SignalStatus
 from yaojian.vigilance.signals.counts import count_pairs, factorize
 from yaojian.vigilance.signals.models import Signal, SignalHistory, SignalResult, SignalRun
@@ -157,8 +160,68 @@ def _enqueue(run_id: int) -> None:
     execute_run.enqueue(run_id)
 
 
+# A run is computed in one go (about 5 s for a national year, 25 s for 13 million rows): a run
+# still "running" this long after it started was left so by a worker that stopped.
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+class RunSuperseded(Exception):
+    """This attempt at a run was given up as stale and the run restarted or failed meanwhile."""
+
+
+def stale_after() -> dt.timedelta:
+    hours = getattr(settings, "YAOJIAN_SIGNAL_RUN_STALE_HOURS", None)
+    return dt.timedelta(hours=float(hours)) if hours else STALE_AFTER
+
+
+def _stale(run: SignalRun, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    since = run.started_at or run.created_at
+    return run.status == RunStatus.RUNNING and since < now - stale_after()
+
+
+def recover_stale_runs(*, now: dt.datetime | None = None) -> list[SignalRun]:
+    """Mark failed, with the reason, every run still running `stale_after()` after it started
+    (its worker stopped: a crash, a restart, the machine lost). A run on demand is queued
+    again; a nightly one is not (the night's new run replaces it). Returns the runs."""
+    now = now or timezone.now()
+    limit = now - stale_after()
+    with transaction.atomic():
+        stale = list(
+            SignalRun.objects.select_for_update()
+            .filter(status=RunStatus.RUNNING)
+            .filter(Q(started_at__lt=limit) | Q(started_at__isnull=True, created_at__lt=limit))
+            .order_by("id")
+        )
+        for run in stale:
+            started = run.started_at or run.created_at
+            run.status = RunStatus.FAILED
+            run.error = _(
+                "Interrupted: still running %(minutes)d minutes after it started (the worker "
+                "computing it stopped)."
+            ) % {"minutes": int((now - started).total_seconds() // 60)}
+            run.started_at = started
+            run.finished_at = max(now, started)
+            run.save(update_fields=["status", "error", "started_at", "finished_at"])
+            requeue = run.trigger == RunTrigger.MANUAL
+            audit.record(
+                actor=None,
+                action="vigilance.signals.run.recover",
+                obj=run,
+                outcome="failed",
+                changes={"requeued": requeue},
+                detail=run.error[:400],
+            )
+            logger.warning("signal run %s was stale (started %s); marked failed", run.pk, started)
+            if requeue:
+                transaction.on_commit(lambda pk=run.pk: _enqueue(pk))
+    return stale
+
+
 def run_nightly() -> SignalRun:
-    """The scheduler's nightly run over every case, with the default parameters."""
+    """The scheduler's nightly run over every case, with the default parameters; first the
+    runs left running by a stopped worker are failed (and those on demand queued again)."""
+    recover_stale_runs()
     run = SignalRun.objects.create(trigger=RunTrigger.NIGHTLY, parameters=clean_parameters({}))
     audit.record(actor=None, action="vigilance.signals.run.nightly", obj=run)
     return run_execute(run.pk)
@@ -173,6 +236,7 @@ def collect_rows(parameters: dict) -> Iterable[tuple]:
         user=None,
         since=dt.date.fromisoformat(since) if since else None,
         until=dt.date.fromisoformat(until) if until else None,
+        codes=True,
     )
 
 
@@ -182,7 +246,7 @@ def run_execute(run_id: int, *, rows: Iterable[tuple] | None = None) -> SignalRu
         run = SignalRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None:
             raise NotFound()
-        if run.status not in (RunStatus.QUEUED, RunStatus.FAILED):
+        if run.status not in (RunStatus.QUEUED, RunStatus.FAILED) and not _stale(run):
             return run
         run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
         run.finished_at = None
@@ -190,6 +254,9 @@ def run_execute(run_id: int, *, rows: Iterable[tuple] | None = None) -> SignalRu
     try:
         with transaction.atomic():
             _compute(run, collect_rows(run.parameters) if rows is None else rows)
+    except RunSuperseded:
+        logger.warning("signal run %s: this attempt was given up as stale; dropped", run_id)
+        run.refresh_from_db()
     except Exception as error:  # stored for the analysts; the traceback goes to the log
         logger.exception("signal run %s failed", run_id)
         run.refresh_from_db()
@@ -212,16 +279,30 @@ def _finite(value: float) -> float | None:
 
 
 def _compute(run: SignalRun, rows: Iterable[tuple]) -> None:
+    """Rows are (report, product, event, sex, age_group[, pt_code]): with a PT code the event
+    is that preferred term (`event` is then only its stored name), without one the reaction's
+    text, keyed on its normalised form (see `events`)."""
     parameters = run.parameters or {}
     started = time.perf_counter()
     reports: list = []
     products: list = []
-    events: list = []
+    keys: list = []
     strata: list = []
+    seen: dict[tuple[str, str], tuple[str, str] | None] = {}
+    stored_names: dict[tuple[str, str], Counter] = {}
     for row in rows:
+        code = (row[5] or "") if len(row) > 5 else ""
+        text = (row[2] or "").strip()
+        key = seen.get((code, text), False)
+        if key is False:
+            key = seen[(code, text)] = events.event_key(code, text)
+            if key is not None and text:
+                stored_names.setdefault(key, Counter())[text] += 1
+        if key is None:
+            continue
         reports.append(row[0])
         products.append(row[1])
-        events.append(row[2])
+        keys.append(key)
         strata.append(tuple(row[3:5]))
     read_time = time.perf_counter() - started
     if not reports:
@@ -230,7 +311,8 @@ def _compute(run: SignalRun, rows: Iterable[tuple]) -> None:
         )
     report_codes, _labels = factorize(reports)
     product_codes, product_labels = factorize(products)
-    event_codes, event_labels = factorize(events)
+    event_codes, event_labels = factorize(keys)
+    event_names = _event_names(event_labels, stored_names)
     stratum_codes = factorize(strata)[0] if parameters.get("stratify", True) else None
     counts = count_pairs(
         report_codes,
@@ -248,6 +330,15 @@ def _compute(run: SignalRun, rows: Iterable[tuple]) -> None:
         ic_method=parameters.get("ic_method", "noren"),
     )
     store_started = time.perf_counter()
+    # hold the run from here to the commit; give up if it was recovered as stale meanwhile
+    current = (
+        SignalRun.objects.select_for_update()
+        .filter(pk=run.pk)
+        .values_list("status", "started_at")
+        .first()
+    )
+    if current != (RunStatus.RUNNING, run.started_at):
+        raise RunSuperseded()
     min_count = int(parameters.get("min_count") or 1)
     selected = detection.select(min_count)
     registered = _registered_products({product_labels[i] for i in counts.product[selected]})
@@ -258,10 +349,12 @@ def _compute(run: SignalRun, rows: Iterable[tuple]) -> None:
     flagged_rows: list[SignalResult] = []
     for i in selected.tolist():
         product = product_labels[counts.product[i]]
+        kind, key = event_labels[counts.event[i]]
         result = SignalResult(
             run=run,
             product=product[:250],
-            event=event_labels[counts.event[i]][:250],
+            event=event_names[(kind, key)][:250],
+            event_code=key if kind == events.CODED else "",
             product_ref_id=registered.get(product),
             n=int(counts.n11[i]),
             product_reports=int(counts.n1_[i]),
@@ -313,6 +406,19 @@ def _compute(run: SignalRun, rows: Iterable[tuple]) -> None:
         transaction.on_commit(lambda: _announce(run.pk, [s.pk for s in new_signals]))
 
 
+def _event_names(keys: list, stored: dict[tuple[str, str], Counter]) -> dict:
+    """The name stored with each event: a PT's name from the MedDRA terms (in the run's
+    language), else the name most cases stored for it; a free text as most often written."""
+    from_terms = events.pt_names(code for kind, code in keys if kind == events.CODED)
+    names = {}
+    for key in keys:
+        kind, value = key
+        counter = stored.get(key)
+        fallback = counter.most_common(1)[0][0] if counter else value
+        names[key] = from_terms.get(value, fallback) if kind == events.CODED else fallback
+    return names
+
+
 def _registered_products(names: set[str]) -> dict[str, int]:
     """Registry products whose generic name equals a result's product (first by id)."""
     from yaojian.registry.models import Product
@@ -328,25 +434,32 @@ def _registered_products(names: set[str]) -> dict[str, int]:
     return found
 
 
+def _pair_key(row: Signal | SignalResult) -> tuple:
+    return (row.product, events.event_key(row.event_code, row.event))
+
+
 def _open_signals(run: SignalRun, flagged: list[SignalResult]) -> list[Signal]:
     """A new Signal for each flagged pair not yet known; known ones get the latest figures."""
     if not flagged:
         return []
-    existing: dict[tuple[str, str], Signal] = {}
+    existing: dict[tuple, Signal] = {}
     products = sorted({r.product for r in flagged})
     for start in range(0, len(products), 500):
-        for signal in Signal.objects.filter(product__in=products[start : start + 500]):
-            existing[(signal.product, signal.event)] = signal
+        for signal in Signal.objects.filter(product__in=products[start : start + 500]).order_by(
+            "id"
+        ):
+            existing.setdefault(_pair_key(signal), signal)
     now = timezone.now()
     created: list[Signal] = []
     updated: list[Signal] = []
     for result in flagged:
-        signal = existing.get((result.product, result.event))
+        signal = existing.get(_pair_key(result))
         if signal is None:
             created.append(
                 Signal(
                     product=result.product,
                     event=result.event,
+                    event_code=result.event_code,
                     product_ref_id=result.product_ref_id,
                     first_run=run,
                     last_result=result,
