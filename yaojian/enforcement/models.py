@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yaojian.core import scoping
+from yaojian.core import crypto, masking, scoping
 from yaojian.enforcement.choices import (
     Discretion,
     EvidenceKind,
@@ -85,6 +85,11 @@ class CaseSource(models.Model):
         return f"{self.get_kind_display()} {self.enterprise_id} {self.summary[:30]}"
 
 
+def party_id_context(digest: str) -> bytes:
+    """The associated data binding an encrypted party ID number to its hash."""
+    return f"penalty-party:{digest}".encode()
+
+
 class Case(models.Model):
     """One administrative penalty case (ordinary procedure)."""
 
@@ -115,9 +120,12 @@ class Case(models.Model):
         _("party"), max_length=16, choices=PartyKind.choices, default=PartyKind.ORGANISATION
     )
     party_name = models.CharField(_("party's name"), max_length=200)
-    party_id_number = models.CharField(
-        _("party's ID number (natural persons)"), max_length=18, blank=True
+    # Sensitive: the natural person's resident ID number is kept SM4-encrypted and shown masked;
+    # the keyed hash (the registry's, so the same person hashes alike) finds the case again.
+    party_id_number_enc = models.CharField(
+        _("party's ID number (natural persons, encrypted)"), max_length=200, blank=True
     )
+    party_id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     provision = models.CharField(_("legal provision"), max_length=30, blank=True)
     goods_value = models.DecimalField(
         _("value of the goods (货值金额)"), null=True, blank=True, **MONEY
@@ -232,6 +240,18 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("enforcement:case_detail", args=[self.pk])
+
+    def party_id_number(self) -> str:
+        """The party's ID number in full (for the case's own documents; pages show it masked)."""
+        if not self.party_id_number_enc:
+            return ""
+        return crypto.sm4_decrypt(
+            self.party_id_number_enc, context=party_id_context(self.party_id_number_hash)
+        )
+
+    @property
+    def party_id_number_masked(self) -> str:
+        return masking.mask_id_number(self.party_id_number())
 
     @property
     def imposes_penalty(self) -> bool:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,21 +84,51 @@ def public_party(case: Case) -> str:
     return case.party_name
 
 
-def _penalty_text(case: Case) -> str:
+def penalty_text(case: Case) -> str:
+    """The penalty imposed, in the active language ("警告；罚款150,000.00元" or
+    "Warning; Fine 150,000.00 yuan")."""
     parts = []
     if case.warning:
-        parts.append("警告")
+        parts.append(_("Warning"))
     if case.public_criticism:
-        parts.append("通报批评")
+        parts.append(_("Public criticism"))
     if case.fine:
-        parts.append(f"罚款{case.fine:,.2f}元")
+        parts.append(_("Fine %(fine)s yuan") % {"fine": f"{case.fine:,.2f}"})
     if case.confiscated_income:
-        parts.append(f"没收违法所得{case.confiscated_income:,.2f}元")
+        parts.append(
+            _("Illegal income of %(amount)s yuan confiscated")
+            % {"amount": f"{case.confiscated_income:,.2f}"}
+        )
     if case.confiscated_goods:
-        parts.append(f"没收{case.confiscated_goods}")
+        parts.append(_("Confiscation of %(goods)s") % {"goods": case.confiscated_goods})
     if case.licence_revoked:
-        parts.append("吊销许可证")
-    return "；".join(parts)
+        parts.append(_("Licence revoked"))
+    chinese = (translation.get_language() or "zh-hans").startswith("zh")
+    return ("；" if chinese else "; ").join(parts)
+
+
+def summary_text(case: Case) -> str:
+    """The public summary, in the active language: the party (masked) and the penalty."""
+    return f"{public_party(case)} · {penalty_text(case)}"
+
+
+class PerLanguage:
+    """A text built once in each language the portal stores (under translation.override);
+    str() gives the one of the active language, as a lazy string would."""
+
+    LANGUAGES = ("zh-hans", "en")
+
+    def __init__(self, build: Callable[[], str]) -> None:
+        self.texts = {}
+        for language in self.LANGUAGES:
+            with translation.override(language):
+                self.texts[language] = str(build())
+
+    def __str__(self) -> str:
+        language = translation.get_language() or self.LANGUAGES[0]
+        if language in self.texts:
+            return self.texts[language]
+        return self.texts["zh-hans" if language.startswith("zh") else "en"]
 
 
 def fields_of(case: Case) -> list[tuple[Any, str]]:
@@ -113,7 +144,7 @@ def fields_of(case: Case) -> list[tuple[Any, str]]:
         (gettext_lazy("Violation"), mask_text(case.title, case)),
         (gettext_lazy("Facts"), mask_text(case.facts, case)),
         (gettext_lazy("Legal basis"), provision.label if provision else case.provision),
-        (gettext_lazy("Penalty"), _penalty_text(case)),
+        (gettext_lazy("Penalty"), PerLanguage(lambda: penalty_text(case))),
         (gettext_lazy("Decided by"), case.bureau.name),
         (gettext_lazy("Decided on"), case.decided_on.isoformat()),
     ]
@@ -149,7 +180,7 @@ def case_publish(*, actor: Any, case_id: int) -> Case:
         title=format_lazy(
             "{}：{}", gettext_lazy("Administrative penalty decision"), case.decision_number
         ),
-        summary=f"{public_party(case)} · {_penalty_text(case)}",
+        summary=PerLanguage(lambda: summary_text(case)),
         fields=fields_of(case),
         division_code=case.region_code,
         enterprise=case.enterprise,

@@ -33,7 +33,9 @@ class CaseFilters(PageParams):
     status: Text = Field("", max_length=14, description="a status, or 'open'")
     source: Text = Field("", max_length=20, description="a source kind")
     due: Literal["", "overdue", "near", "publication"] = ""
-    q: Text = Field("", max_length=100, description="case or decision number, case, party")
+    q: Text = Field(
+        "", max_length=100, description="case or decision number, case, party or its ID number"
+    )
 
 
 class CaseOut(Schema):

@@ -105,13 +105,29 @@ def case_list(
     query = (query or "").strip()
     if query:
         # one table, no join: the party's name is copied onto the case when it is proposed
-        cases = cases.filter(
+        condition = (
             Q(number__icontains=query)
             | Q(decision_number__icontains=query)
             | Q(title__icontains=query)
             | Q(party_name__icontains=query)
         )
+        digest = _id_number_digest(query)
+        if digest:  # the ID number is stored encrypted: found through its keyed hash
+            condition |= Q(party_id_number_hash=digest)
+        cases = cases.filter(condition)
     return cases.order_by(*order)
+
+
+def _id_number_digest(query: str) -> str:
+    """The keyed hash of `query` when it is a valid resident ID number, else ""."""
+    from stdnum.cn import ric
+
+    from yaojian.registry.services.people import id_number_hash
+
+    number = ric.compact(query).upper()
+    if len(number) != 18 or not ric.is_valid(number):
+        return ""
+    return id_number_hash(number)
 
 
 def case_get(user: Any, case_id: int) -> Case:

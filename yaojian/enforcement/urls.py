@@ -20,6 +20,17 @@ urlpatterns = [
         views.evidence_download,
         name="evidence_download",
     ),
+    path(
+        "workbench/enforcement/cases/<int:pk>/notice.pdf",
+        views.case_notice_pdf,
+        name="case_notice_pdf",
+    ),
+    path(
+        "workbench/enforcement/cases/<int:pk>/decision.pdf",
+        views.case_decision_pdf,
+        name="case_decision_pdf",
+    ),
     path("enforcement/my/", views.my_cases, name="my_cases"),
     path("enforcement/my/<int:pk>/", views.my_case, name="my_case"),
+    path("enforcement/my/<int:pk>/decision.pdf", views.my_decision_pdf, name="my_decision_pdf"),
 ]

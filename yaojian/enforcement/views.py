@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -325,6 +326,39 @@ def evidence_download(request, pk: int, evidence_id: int):
     return response
 
 
+def _document_pdf(user, case, kind: str) -> HttpResponse:
+    """The notice or the decision as a PDF, once the case has one (404 before)."""
+    from yaojian.enforcement import pdf
+
+    number = case.decision_number if kind == pdf.DECISION else case.number
+    if not (case.decided_on if kind == pdf.DECISION else case.notified_on) or not number:
+        raise Http404
+    audit.record(actor=user, action=f"enforcement.{kind}.pdf", obj=case, detail=number)
+    response = HttpResponse(pdf.render(case, kind), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def case_notice_pdf(request, pk: int):
+    """The notice of the proposed penalty and of the party's rights (行政处罚告知书)."""
+    from yaojian.enforcement import pdf
+
+    user = _regulator(request)
+    return _document_pdf(user, selectors.case_get(user, pk), pdf.NOTICE)
+
+
+@login_required
+def case_decision_pdf(request, pk: int):
+    """The penalty decision (行政处罚决定书)."""
+    from yaojian.enforcement import pdf
+
+    user = _regulator(request)
+    return _document_pdf(user, selectors.case_get(user, pk), pdf.DECISION)
+
+
 @login_required
 def figures(request):
     user = _regulator(request)
@@ -381,6 +415,15 @@ def figures(request):
 
 
 # --- the enterprise ------------------------------------------------------------------------------
+
+
+@login_required
+def my_decision_pdf(request, pk: int):
+    """The party downloads the decision against it."""
+    from yaojian.enforcement import pdf
+
+    user = _enterprise_user(request)
+    return _document_pdf(user, selectors.case_get(user, pk), pdf.DECISION)
 
 
 @login_required
@@ -452,7 +495,7 @@ def my_case(request, pk: int):
             and today <= case.hearing_request_due,
             "removal_from": publishing.removal_allowed_from(case),
             "removals": list(case.removal_applications.all()),
-            "penalty_text": publishing._penalty_text(case),
+            "penalty_text": publishing.penalty_text(case),
             "provision": provisions.get(case.provision),
             "proposed": case.proposed_penalty,
         },

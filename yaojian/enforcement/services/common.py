@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from yaojian.accounts.choices import Role
 from yaojian.accounts.models import Bureau, User
 from yaojian.audit import services as audit
-from yaojian.core import regions
+from yaojian.core import crypto, regions
 from yaojian.core.errors import PermissionDenied, ValidationFailed
 from yaojian.enforcement import clock, workflows
 from yaojian.enforcement.choices import (
@@ -22,8 +22,10 @@ from yaojian.enforcement.choices import (
 from yaojian.enforcement.models import (
     Case,
     CaseEvent,
+    party_id_context,
 )
 from yaojian.registry.choices import Severity, TimelineKind
+from yaojian.registry.services.people import id_number_hash
 from yaojian.workbench import services as inbox
 
 S = Status
@@ -34,6 +36,18 @@ SOURCE = "enforcement"
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def store_party_id_number(case: Case, number: str) -> None:
+    """Keep a (validated) party ID number SM4-encrypted, with the registry's keyed hash that
+    finds the case again; an empty number clears both."""
+    if not number:
+        case.party_id_number_enc = case.party_id_number_hash = ""
+        return
+    case.party_id_number_hash = id_number_hash(number)
+    case.party_id_number_enc = crypto.sm4_encrypt(
+        number, context=party_id_context(case.party_id_number_hash)
+    )
 
 
 def _person(actor: Any):

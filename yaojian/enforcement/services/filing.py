@@ -40,6 +40,7 @@ from yaojian.enforcement.services.common import (
     _text,
     _timeline,
     competent_bureau,
+    store_party_id_number,
 )
 from yaojian.registry.models import Enterprise
 from yaojian.workbench import services as inbox
@@ -268,11 +269,11 @@ def case_propose(
         facts=_text(facts, "facts", required=False, limit=20000),
         party_kind=party_kind,
         party_name=_text(party_name, "party_name", required=False, limit=200) or enterprise.name,
-        party_id_number=party_id_number,
         provision=provision,
         goods_value=_money(goods_value, "goods_value") if goods_value not in (None, "") else None,
         proposed_by=_person(actor),
     )
+    store_party_id_number(case, party_id_number)
     case.full_clean()
     case.save()
     case.officers.set(officers)

@@ -84,7 +84,6 @@ def test_personal_data_is_masked(officers, approver, donghu):
         facts=f"当事人张三（身份证号{ID}，电话13812345678）销售劣药。",
         party_kind="natural_person",
         party_name="张三",
-        party_id_number=ID,
         provision="dal-126",
         fine=Decimal("5000"),
         decided_on=dt.date(2026, 1, 5),
@@ -180,3 +179,30 @@ def test_early_removal_after_a_year_when_paid(
     assert case.publication_state == PublicationState.REMOVED
     publication = publications.for_source(publications.Kind.PENALTY_DECISION, case)
     assert publication.removed_at is not None
+
+
+@pytest.mark.parametrize("publisher_language", ["zh-hans", "en"])
+def test_the_summary_is_built_in_each_language(
+    officers, approver, donghu, client, publisher_language
+):
+    """Whatever language the officer publishes in, the Chinese reader reads Chinese and the
+    English reader English."""
+    from django.utils import translation
+
+    case = decided(officers, approver, donghu)
+    with translation.override(publisher_language):
+        publishing.case_publish(actor=officers[0], case_id=case.pk)
+    publication = publications.for_source(publications.Kind.PENALTY_DECISION, case)
+    assert publication.summary == f"{donghu.name} · 警告；罚款150,000.00元"
+    assert publication.summary_en == f"{donghu.name} · Warning; Fine 150,000.00 yuan"
+    penalty = {language: dict(rows) for language, rows in publication.fields.items()}
+    assert penalty["zh-hans"]["处罚"] == "警告；罚款150,000.00元"
+    assert penalty["en"]["Penalty"] == "Warning; Fine 150,000.00 yuan"
+    # what each reader is shown
+    assert publication.text("zh-hans")[1] == publication.summary
+    assert publication.text("en")[1] == publication.summary_en
+    url = f"/publications/{publication.pk}/"
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "罚款150,000.00元" in chinese and "Fine 150,000.00 yuan" not in chinese
+    assert "Fine 150,000.00 yuan" in english and "罚款150,000.00元" not in english
