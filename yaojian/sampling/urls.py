@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaojian.sampling.views import enterprise, regulator
+from yaojian.sampling.views import documents, enterprise, regulator
 
 app_name = "sampling"
 
@@ -24,6 +24,11 @@ urlpatterns = [
         "workbench/sampling/tasks/<int:task_id>/result/", regulator.result_form, name="result_form"
     ),
     path(
+        "workbench/sampling/tasks/<int:task_id>/record.pdf",
+        documents.record_pdf,
+        name="record_pdf",
+    ),
+    path(
         "workbench/sampling/tasks/<int:task_id>/do/<str:action>/",
         regulator.task_action,
         name="task_action",
@@ -32,4 +37,5 @@ urlpatterns = [
     path("sampling/my/", enterprise.my_list, name="my_list"),
     path("sampling/my/<int:task_id>/", enterprise.my_detail, name="my_detail"),
     path("sampling/my/<int:task_id>/retest/", enterprise.my_retest, name="my_retest"),
+    path("sampling/my/<int:task_id>/record.pdf", documents.record_pdf, name="my_record_pdf"),
 ]

@@ -131,6 +131,8 @@ def draw_detail(request, draw_id: int):
                 "team": s.team,
                 "outcome": s.outcome,
                 "inspected_on": s.inspected_on,
+                "result_on": s.result_on,
+                "inspection": s.task_ref,
             }
             for s in rows
         ],

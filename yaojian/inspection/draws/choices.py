@@ -60,6 +60,7 @@ class Outcome(models.TextChoices):
     RECTIFY = "rectify", _("Rectification required")
     REFER = "refer", _("Referred for a penalty case")
     CLOSED = "closed", _("Not found or closed down")
+    RECTIFIED = "rectified", _("Rectified (rectification accepted)")
 
 
 # Default multipliers of the item ratio by supervision grade (差异化抽查: the higher the risk,

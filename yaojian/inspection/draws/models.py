@@ -324,7 +324,12 @@ class Draw(models.Model):
 
 
 class DrawSelection(models.Model):
-    """One enterprise drawn, with its team; the result of its inspection is recorded here."""
+    """One enterprise drawn, with its team; the result of its inspection is recorded here.
+
+    The field inspection scheduled for it (`task_ref`, its number) copies its outcome here
+    through the inspection services when it is decided and when its rectification is accepted;
+    a result can also be recorded by hand (an enterprise found closed down, say).
+    """
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="selections")
     position = models.PositiveIntegerField(_("position"))
@@ -349,6 +354,7 @@ class DrawSelection(models.Model):
     )
     outcome_note = models.CharField(_("outcome note"), max_length=300, blank=True)
     inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    result_on = models.DateField(_("result recorded on"), null=True, blank=True)
 
     scope_paths = scoping.ScopePaths(region="draw__region_code")
 

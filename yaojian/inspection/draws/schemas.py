@@ -68,6 +68,8 @@ class SelectionOut(Schema):
     team: list[int]
     outcome: str
     inspected_on: dt.date | None
+    result_on: dt.date | None = None
+    inspection: str = ""
 
 
 class DrawDetailOut(DrawOut):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from yaojian.accounts.choices import Role, UserKind
 from yaojian.accounts.models import User
@@ -81,14 +82,32 @@ def draw_get(user: Any, draw_id: int) -> Draw:
 
 
 def selections(user: Any, draw: Draw) -> list[DrawSelection]:
+    """The drawn enterprises with their team (`members`), the field inspection scheduled for
+    each (`field`: its id, number and status, or None) and whether its result is overdue
+    (`result_overdue`: no result yet and the inspections were due before today)."""
+    from yaojian.inspection.models import Inspection
+
     rows = list(
         restrict(DrawSelection.objects.filter(draw=draw), user)
         .select_related("enterprise", "lead")
         .order_by("position")
     )
     people = User.objects.in_bulk({uid for row in rows for uid in row.team})
+    fields = {
+        inspection.number: inspection
+        for inspection in Inspection.objects.filter(
+            number__in=[row.task_ref for row in rows if row.task_ref]
+        ).only("pk", "number", "status", "enterprise_id")
+    }
+    today = timezone.localdate()
+    late = bool(draw.inspect_by and today > draw.inspect_by)
     for row in rows:
         row.members = [people[uid] for uid in row.team if uid in people]
+        field = fields.get(row.task_ref)
+        row.field = (
+            field if field is not None and field.enterprise_id == row.enterprise_id else None
+        )
+        row.result_overdue = late and not row.outcome
     return rows
 
 

@@ -8,6 +8,7 @@ ratios that cannot be met) is refused with the reason and audited as failed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from dataclasses import dataclass
@@ -23,7 +24,12 @@ from yaojian.accounts.choices import Role, UserKind
 from yaojian.accounts.models import User
 from yaojian.audit import services as audit
 from yaojian.core import clock, crypto, regions
-from yaojian.core.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from yaojian.core.errors import (
+    Conflict,
+    PermissionDenied,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
 from yaojian.core.scoping import get_visible
 from yaojian.inspection.draws import algorithm, workflows
 from yaojian.inspection.draws.choices import (
@@ -685,6 +691,8 @@ def publish_draw(*, actor: Any, draw: Draw):
         value = "、".join(selection.items)
         if draw.results_published_at or draw.status == DrawStatus.COMPLETED:
             value = f"{value}：{selection.get_outcome_display()}"
+            if selection.inspected_on:
+                value = f"{value}（{selection.inspected_on.isoformat()}）"
         rows.append((f"{selection.enterprise.name}（{selection.enterprise.uscc}）", value))
     plan = draw.plan
     return publications.publish(
@@ -829,13 +837,93 @@ def selection_record_result(
     before = {"outcome": selection.outcome}
     selection.outcome, selection.outcome_note = outcome, (note or "").strip()[:300]
     selection.inspected_on = inspected_on
-    selection.save(update_fields=["outcome", "outcome_note", "inspected_on"])
+    selection.result_on = timezone.localdate()
+    selection.save(update_fields=["outcome", "outcome_note", "inspected_on", "result_on"])
     audit.record(
         actor=actor,
         action="inspection.selection.result",
         obj=selection,
         changes={"before": before, "after": {"outcome": outcome}},
     )
+    return selection
+
+
+# the outcome of a field inspection (and its accepted rectification) → the selection's result
+INSPECTION_RESULTS = {
+    "pass": Outcome.PASS,
+    "rectify": Outcome.RECTIFY,
+    "refer": Outcome.REFER,
+    "rectified": Outcome.RECTIFIED,
+}
+
+
+def selection_record_inspection(
+    *, actor: Any, inspection: FieldInspection, result: str
+) -> DrawSelection | None:
+    """Copy the result of a field inspection scheduled by a draw onto the draw's selection.
+
+    The inspection services call this, inside their own transaction, when an inspection
+    reaches an outcome (`result` "pass", "rectify" or "refer") and when its rectification is
+    accepted ("rectified"); they have already checked that the actor may take that step, so
+    nothing more is asked of the actor here. An inspection that no draw scheduled changes
+    nothing (returns None). The selection keeps the date of the inspection on site
+    (`inspected_on`, which the draw's completion and its 20-working-day clock use) and the date
+    the result was recorded (`result_on`). Results already published on the portal are
+    published again with the new result.
+    """
+    from yaojian.inspection.choices import Origin
+
+    if inspection.origin != Origin.RANDOM_DRAW or not inspection.number:
+        return None
+    outcome = INSPECTION_RESULTS.get(result)
+    if outcome is None:
+        raise ValueError(f"unknown inspection result {result!r}")
+    selection = (
+        DrawSelection.objects.select_for_update(of=("self",))
+        .select_related("draw__plan__bureau")
+        .filter(enterprise_id=inspection.enterprise_id, task_ref=inspection.number)
+        .first()
+    )
+    if selection is None:
+        return None
+    draw = selection.draw
+    today = timezone.localdate()
+    on_site = (
+        timezone.localtime(inspection.submitted_at).date() if inspection.submitted_at else today
+    )
+    drawn_on = timezone.localtime(draw.drawn_at).date()
+    before = {
+        "outcome": selection.outcome,
+        "inspected_on": selection.inspected_on,
+        "result_on": selection.result_on,
+    }
+    selection.outcome = outcome
+    selection.inspected_on = min(max(on_site, drawn_on), today)
+    selection.result_on = today
+    selection.outcome_note = (
+        _("Field inspection %(number)s; rectification accepted on %(date)s.")
+        % {"number": inspection.number, "date": today.isoformat()}
+        if outcome == Outcome.RECTIFIED
+        else _("Field inspection %(number)s.") % {"number": inspection.number}
+    )[:300]
+    selection.save(update_fields=["outcome", "outcome_note", "inspected_on", "result_on"])
+    audit.record(
+        actor=actor,
+        action="inspection.selection.result",
+        obj=selection,
+        changes={
+            "before": before,
+            "after": {
+                "outcome": outcome,
+                "inspected_on": selection.inspected_on,
+                "result_on": today,
+            },
+            "inspection": inspection.number,
+        },
+    )
+    if draw.results_published_at:
+        with contextlib.suppress(Conflict):  # a withdrawn or removed publication stays so
+            publish_draw(actor=actor, draw=draw)
     return selection
 
 

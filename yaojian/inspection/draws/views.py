@@ -195,6 +195,7 @@ def draw_detail(request, draw_id: int):
             "own": own,
             "result_form": forms.ResultForm(),
             "pending": sum(1 for r in rows if not r.outcome),
+            "overdue": sum(1 for r in rows if r.result_overdue),
             "check": request.session.pop(f"draw-verify-{draw.pk}", None),
             "pool_size": sum(
                 len(ids)

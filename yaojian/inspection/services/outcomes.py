@@ -18,6 +18,7 @@ from yaojian.core.files import DOCUMENT_MAGIC, MIME, sniff
 from yaojian.inspection import selectors, workflows
 from yaojian.inspection.choices import (
     Grade,
+    Origin,
     Outcome,
     RectificationDecision,
 )
@@ -85,6 +86,16 @@ def _register_case(inspection: Inspection, actor: Any, note: str) -> str:
         obj=inspection,
     )
     return ""
+
+
+def _record_on_draw(inspection: Inspection, actor: Any, result: str) -> None:
+    """An inspection scheduled by a random draw: its result goes on the draw's selection, in
+    this transaction (the draw's results, their publication and its clock depend on it)."""
+    if inspection.origin != Origin.RANDOM_DRAW:
+        return
+    from yaojian.inspection.draws.services import selection_record_inspection
+
+    selection_record_inspection(actor=actor, inspection=inspection, result=result)
 
 
 def _findings_summary(inspection: Inspection) -> str:
@@ -201,6 +212,7 @@ def inspection_decide(
             obj=event,
             severity=Severity.ALERT,
         )
+    _record_on_draw(inspection, actor, outcome)
     return inspection
 
 
@@ -347,6 +359,7 @@ def rectification_accept(*, actor: Any, inspection_id: int, note: str = "") -> I
         inspection,
         _("Inspection %(number)s: rectification accepted") % {"number": inspection.number},
     )
+    _record_on_draw(inspection, actor, "rectified")
     return inspection
 
 
