@@ -183,3 +183,28 @@ def test_verifications_are_logged_in_batches_and_nothing_waiting_is_lost(c, sett
     kept = Verification.objects.order_by("at")
     assert kept.count() == 4
     assert [v.result for v in kept][:3] == ["authentic", "authentic", "unknown_code"]
+
+
+@pytest.mark.django_db
+def test_the_lookup_is_prepared_once_per_postgresql_connection(c):
+    """PostgreSQL plans the verification lookup once per connection, not once per code; the
+    answers are the same as the plain query's."""
+    from django.db import connection
+
+    from yaojian.trace.services import verify as verify_service
+
+    c["donghu"].commission([cn(1), cn(2)], when=at(0))
+    codes = [cn(1), cn(2), cn(999)]
+    first = [verify_service.verify(code, record=False)["result"] for code in codes]
+    again = [verify_service.verify(code, record=False)["result"] for code in codes]
+    assert first == again
+    assert first[0] != VerificationResult.UNKNOWN_CODE
+    assert first[2] == VerificationResult.UNKNOWN_CODE
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+            [verify_service._STATEMENT],
+        )
+        assert cursor.fetchone()[0] == 1
