@@ -40,7 +40,7 @@ from yaojian.trace.services.apply import (
     insert_rows,
     values_where_in,
 )
-from yaojian.trace.services.prepare import Ahead, Prepared
+from yaojian.trace.services.prepare import Prepared, prepared_chunks
 
 CHUNK = 500
 CONTENT_TYPES = frozenset(
@@ -251,8 +251,8 @@ def _store_all(
     proceed: bool,
     invalid: list[dict] | None = None,
 ) -> None:
-    """Store the document's events chunk by chunk, as a thread reads, validates and hashes
-    the chunks ahead (`prepare.Ahead`).
+    """Store the document's events chunk by chunk, each chunk read, validated and hashed
+    first (`prepare`).
 
     Proceed mode stores the valid events and counts the invalid ones as refused. Rollback mode
     (`invalid` given) stops storing at the first invalid event (or the first refusal, in
@@ -262,37 +262,34 @@ def _store_all(
     book = StateBook(job.sender)
     batch: list[Prepared] = []
     storing = True
-    with Ahead(lambda: _events(job), CHUNK) as chunks:
-        for chunk in chunks:
-            book.parses.update(chunk.parses)
-            for item in chunk.items:
-                if item.problems:
-                    found = [
-                        _problem(
-                            item.index, item.event.get("eventID", ""), p.field, p.code, p.message
-                        )
-                        for p in item.problems
-                    ]
-                    if invalid is None:  # proceed: refused, the rest goes on
-                        counts["total"] += 1
-                        counts["refused"] += 1
-                        problems.extend(found)
-                        continue
-                    storing = False
-                    invalid.extend(found)
-                    if len(invalid) >= 100:
-                        del invalid[100:]
-                        return
-                if not storing:
+    for chunk in prepared_chunks(_events(job), CHUNK):
+        book.parses.update(chunk.parses)
+        for item in chunk.items:
+            if item.problems:
+                found = [
+                    _problem(item.index, item.event.get("eventID", ""), p.field, p.code, p.message)
+                    for p in item.problems
+                ]
+                if invalid is None:  # proceed: refused, the rest goes on
+                    counts["total"] += 1
+                    counts["refused"] += 1
+                    problems.extend(found)
                     continue
-                batch.append(item)
-                if len(batch) >= CHUNK:
-                    _store_chunk(job, book, batch, problems, counts, proceed=proceed)
-                    batch = []
-                    if problems and not proceed:
-                        if invalid is None:
-                            return
-                        storing = False
+                storing = False
+                invalid.extend(found)
+                if len(invalid) >= 100:
+                    del invalid[100:]
+                    return
+            if not storing:
+                continue
+            batch.append(item)
+            if len(batch) >= CHUNK:
+                _store_chunk(job, book, batch, problems, counts, proceed=proceed)
+                batch = []
+                if problems and not proceed:
+                    if invalid is None:
+                        return
+                    storing = False
     if batch and storing:
         _store_chunk(job, book, batch, problems, counts, proceed=proceed)
 
