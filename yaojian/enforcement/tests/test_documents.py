@@ -4,18 +4,17 @@ case (other counties and other enterprises get 404), available only once the doc
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
-from pypdf import PdfReader
 
 from yaojian.enforcement import services
 from yaojian.enforcement.models import Case
 from yaojian.testing import factories
+from yaojian.testing.pdf import pdf_text
 
 from . import factories as f
 
@@ -49,14 +48,6 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def pdf_text(response) -> str:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(response.content))
-    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
 
 
 def person_case(officers, approver, *, decide: bool) -> Case:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from yaojian.sampling.tests import factories as sf
 from yaojian.testing import factories
+from yaojian.testing.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +22,6 @@ def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def pdf_text(response) -> str:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(response.content))
-    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
 
 
 def test_the_record_pdf_holds_the_whole_record(task, samplers, analyst, product):
