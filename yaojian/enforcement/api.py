@@ -14,19 +14,13 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yaojian.core.errors import NotFound, ValidationFailed
+from yaojian.core.pages import api_regulator as _regulator
 from yaojian.core.schemas import paginate_queryset, with_problems
 from yaojian.enforcement import actions, publishing, schemas, selectors, services
 from yaojian.registry.models import Enterprise
 
 router = Router(tags=["enforcement"])
 WRITE = (400, 401, 403, 404, 409, 422)
-
-
-def _regulator(request):
-    user = request.auth
-    if not getattr(user, "is_regulator", False):
-        raise NotFound()
-    return user
 
 
 class _Detail:

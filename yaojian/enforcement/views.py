@@ -16,6 +16,9 @@ from yaojian.audit import services as audit
 from yaojian.core.errors import DomainError, NotFound
 from yaojian.core.excel import export_response
 from yaojian.core.forms import apply_errors
+from yaojian.core.pages import enterprise_user as _enterprise_user
+from yaojian.core.pages import error_message as _error
+from yaojian.core.pages import regulator as _regulator
 from yaojian.enforcement import actions, clock, forms, provisions, publishing, selectors, services
 from yaojian.enforcement.choices import CLOCK_RUNNING, SourceKind, SourceStatus, Status
 from yaojian.registry.models import Enterprise
@@ -38,29 +41,6 @@ EXPORT_COLUMNS = [
     (gettext_lazy("Fine (yuan)"), lambda c: float(c.fine)),
     (gettext_lazy("Publication"), lambda c: c.get_publication_state_display()),
 ]
-
-
-def _regulator(request):
-    if not (request.user.is_authenticated and request.user.is_regulator):
-        raise NotFound()
-    return request.user
-
-
-def _enterprise_user(request):
-    if not (request.user.is_authenticated and request.user.is_enterprise_user):
-        raise NotFound()
-    return request.user
-
-
-def _error(request, error: DomainError) -> None:
-    if error.status in (401, 403, 404):
-        raise error
-    text = (
-        " ".join(m for items in error.errors.values() for m in items)
-        if error.errors
-        else str(error.detail)
-    )
-    messages.error(request, text)
 
 
 # --- regulators ----------------------------------------------------------------------------------

@@ -18,24 +18,14 @@ from yaojian.core import masking
 from yaojian.core.context import client_ip
 from yaojian.core.errors import DomainError, NotFound
 from yaojian.core.forms import apply_errors, paginate
+from yaojian.core.pages import enterprise_user as _enterprise
+from yaojian.core.pages import regulator as _regulator
 from yaojian.vigilance import choices as c
 from yaojian.vigilance import forms, selectors, services
 from yaojian.vigilance.e2b import export_cases
 from yaojian.vigilance.e2b.imports import batch_import
 
 PUBLIC_LIMIT = (5, 3600)  # reports per IP address per hour (no CAPTCHA)
-
-
-def _regulator(request):
-    if not (request.user.is_authenticated and request.user.is_regulator):
-        raise NotFound()
-    return request.user
-
-
-def _enterprise(request):
-    if not (request.user.is_authenticated and request.user.is_enterprise_user):
-        raise NotFound()
-    return request.user
 
 
 def mask_version(version) -> dict:

@@ -4,16 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yaojian.core.errors import NotFound
 from yaojian.core.forms import paginate
+from yaojian.core.pages import regulator as _regulator
 from yaojian.workbench import selectors, services
 from yaojian.workbench.dashboard import regulator_dashboard
-
-
-def _regulator(request):
-    if not request.user.is_regulator:
-        raise NotFound()
-    return request.user
 
 
 @login_required

@@ -11,7 +11,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from yaojian.core.errors import NotFound
+from yaojian.core.pages import api_regulator as _regulator
 from yaojian.core.schemas import PageParams, Problem, paginate_queryset, with_problems
 from yaojian.datacenter.imports import downloads, selectors, services
 
@@ -119,12 +119,6 @@ class CommitIn(Schema):
         description="valid: every valid row (rows with errors are skipped); all: all or "
         "nothing (refused if any row has an error)"
     )
-
-
-def _regulator(request):
-    if not getattr(request.auth, "is_regulator", False):
-        raise NotFound()
-    return request.auth
 
 
 @router.get("", response=with_problems(ImportJobPage), summary="Imports of your jurisdiction")

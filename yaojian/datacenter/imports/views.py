@@ -12,18 +12,13 @@ from django.views.decorators.http import require_POST
 
 from yaojian.core.errors import DomainError, NotFound, ValidationFailed
 from yaojian.core.forms import apply_errors, paginate
+from yaojian.core.pages import regulator as _regulator
 from yaojian.datacenter.imports import columns, downloads, selectors, services
 from yaojian.datacenter.imports.forms import CommitForm, UploadForm
 from yaojian.datacenter.models import ImportRegister, ImportStatus, RowOutcome
 from yaojian.registry.services.common import REGISTRY_ROLES
 
 NAV = "imports"
-
-
-def _regulator(request):
-    if not request.user.is_regulator:
-        raise NotFound()
-    return request.user
 
 
 def _list_context(request, form: UploadForm) -> dict:

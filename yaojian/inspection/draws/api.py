@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from yaojian.core.errors import NotFound
+from yaojian.core.pages import api_regulator as _regulator
 from yaojian.core.schemas import with_problems
 from yaojian.inspection.draws import schemas, selectors, services
 
 router = Router(tags=["inspection"])
-
-
-def _regulator(request):
-    user = request.auth
-    if not getattr(user, "is_regulator", False):
-        raise NotFound()
-    return user
 
 
 def _plan(plan) -> dict:

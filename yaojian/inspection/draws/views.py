@@ -11,18 +11,13 @@ from django.views.decorators.http import require_POST
 from yaojian.accounts.choices import Role
 from yaojian.core.errors import DomainError, NotFound
 from yaojian.core.forms import apply_errors, paginate
+from yaojian.core.pages import error_message, error_text, reraise_access
+from yaojian.core.pages import regulator as _regulator
 from yaojian.inspection.draws import forms, selectors, services, workflows
 from yaojian.inspection.draws.choices import DrawStatus, PlanStatus
-from yaojian.licensing.views.common import error_message, error_text, reraise_access
 from yaojian.registry.models import Enterprise
 
 NAV = "inspection"
-
-
-def _regulator(request):
-    if not (request.user.is_authenticated and request.user.is_regulator):
-        raise NotFound()
-    return request.user
 
 
 def _planner(user) -> bool:

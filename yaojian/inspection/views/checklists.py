@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from yaojian.accounts.choices import Role
 from yaojian.core.errors import DomainError
+from yaojian.core.pages import error_message, regulator
 from yaojian.inspection import selectors, services
 from yaojian.inspection.choices import InspectionKind
-from yaojian.inspection.views.common import error_message, regulator
 
 EDITORS = (Role.SYSTEM_ADMIN, Role.LEADER)
 

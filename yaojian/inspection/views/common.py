@@ -1,39 +1,10 @@
-"""What the inspection pages share."""
+"""What the inspection pages share (who is asking: `yaojian.core.pages`)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import FileResponse
 
-from yaojian.core.errors import DomainError, NotFound
-
-
-def regulator(request):
-    if not (request.user.is_authenticated and request.user.is_regulator):
-        raise NotFound()
-    return request.user
-
-
-def enterprise_user(request):
-    if not (request.user.is_authenticated and request.user.is_enterprise_user):
-        raise NotFound()
-    return request.user
-
-
-def reraise_access(error: DomainError) -> None:
-    if error.status in (401, 403, 404):
-        raise error
-
-
-def error_text(error: DomainError) -> str:
-    if error.errors:
-        return " ".join(message for items in error.errors.values() for message in items)
-    return str(error.detail)
-
-
-def error_message(request, error: DomainError) -> None:
-    reraise_access(error)
-    messages.error(request, error_text(error))
+from yaojian.core.errors import NotFound
 
 
 def uploads(request, name: str):

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from yaojian.accounts.choices import EnterpriseRight
 from yaojian.core.errors import DomainError
+from yaojian.core.pages import enterprise_user, error_text, reraise_access
 from yaojian.inspection import selectors, services
 from yaojian.inspection.choices import Status
-from yaojian.inspection.views.common import enterprise_user, error_text, reraise_access, uploads
+from yaojian.inspection.views.common import uploads
 
 
 @login_required

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from yaojian.audit import services as audit
 from yaojian.core.excel import export_response
+from yaojian.core.pages import regulator
 from yaojian.inspection import figures as selectors
-from yaojian.inspection.views.common import regulator
 
 
 def _year(request) -> int:

@@ -16,6 +16,7 @@ from yaojian.accounts.choices import Role
 from yaojian.core import scoping
 from yaojian.core.errors import DomainError, NotFound
 from yaojian.core.forms import paginate
+from yaojian.core.pages import error_message, regulator
 from yaojian.inspection import selectors, services, workflows
 from yaojian.inspection.choices import (
     FIELD_STATUSES,
@@ -26,7 +27,7 @@ from yaojian.inspection.choices import (
     Outcome,
     Status,
 )
-from yaojian.inspection.views.common import error_message, regulator, serve_file
+from yaojian.inspection.views.common import serve_file
 
 
 @login_required

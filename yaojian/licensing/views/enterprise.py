@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from yaojian.core.errors import DomainError
 from yaojian.core.forms import apply_errors
-from yaojian.licensing import forms, queries, selectors, services
-from yaojian.licensing.config import materials_of
-from yaojian.licensing.views.common import (
+from yaojian.core.pages import (
     enterprise_user,
     error_message,
     error_text,
     reraise_access,
 )
+from yaojian.licensing import forms, queries, selectors, services
+from yaojian.licensing.config import materials_of
 
 MB = 1024 * 1024
 UPLOAD_CEILING = 50 * MB  # the largest limit a matter may set (config.MaterialSpec.max_mb)

@@ -13,8 +13,8 @@ from yaojian.accounts.choices import Role
 from yaojian.accounts.services import require_role
 from yaojian.core.errors import DomainError
 from yaojian.core.forms import apply_errors
+from yaojian.core.pages import regulator, reraise_access
 from yaojian.licensing import forms, queries, selectors, services
-from yaojian.licensing.views.common import regulator, reraise_access
 
 EDITORS = (Role.SYSTEM_ADMIN, Role.LEADER)
 NEW_MATTER = {

@@ -20,9 +20,9 @@ from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core.errors import DomainError
 from yaojian.core.forms import apply_errors
+from yaojian.core.pages import error_message, regulator, reraise_access
 from yaojian.licensing import forms, queries, selectors, services, workflows
 from yaojian.licensing.choices import FINAL_STATUSES, OPEN_STATUSES, Status
-from yaojian.licensing.views.common import error_message, regulator, reraise_access
 from yaojian.registry.views.common import list_page
 
 EXPORT_COLUMNS = [

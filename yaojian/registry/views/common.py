@@ -8,15 +8,8 @@ from typing import Any
 
 from django.shortcuts import render
 
-from yaojian.core.errors import NotFound
 from yaojian.core.excel import export_response
 from yaojian.core.forms import paginate
-
-
-def regulator(request):
-    if not request.user.is_regulator:
-        raise NotFound()
-    return request.user
 
 
 def list_page(

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from yaojian.core.errors import DomainError
 from yaojian.core.forms import apply_errors
+from yaojian.core.pages import regulator
 from yaojian.registry import forms, selectors, services
-from yaojian.registry.views.common import regulator
 
 ENTERPRISE_FIELDS = list(forms.EnterpriseForm.base_fields)
 LICENCE_FIELDS = [f for f in forms.LicenceForm.base_fields if f != "note"]

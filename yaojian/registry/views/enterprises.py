@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yaojian.core.forms import paginate
+from yaojian.core.pages import regulator
 from yaojian.registry import selectors, services
 from yaojian.registry.choices import EnterpriseKind, EnterpriseStatus
-from yaojian.registry.views.common import can_edit, list_page, region_choices, regulator
+from yaojian.registry.views.common import can_edit, list_page, region_choices
 
 EXPORT_COLUMNS = [
     (gettext_lazy("Name"), lambda e: e.name),

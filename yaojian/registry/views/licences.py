@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yaojian.core.errors import DomainError
+from yaojian.core.pages import regulator
 from yaojian.registry import selectors, services
 from yaojian.registry.choices import LicenceKind, LicenceStatus
-from yaojian.registry.views.common import can_edit, list_page, region_choices, regulator
+from yaojian.registry.views.common import can_edit, list_page, region_choices
 from yaojian.registry.views.enterprises import EXPIRY_WINDOWS
 
 EXPORT_COLUMNS = [

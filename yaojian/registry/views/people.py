@@ -5,10 +5,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from yaojian.core.pages import regulator
 from yaojian.registry import selectors
 from yaojian.registry.choices import PersonRole, PersonStatus
 from yaojian.registry.forms import PersonStatusForm
-from yaojian.registry.views.common import can_edit, list_page, region_choices, regulator
+from yaojian.registry.views.common import can_edit, list_page, region_choices
 
 EXPORT_COLUMNS = [
     (gettext_lazy("Full name"), lambda p: p.name),

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.core.forms import paginate
+from yaojian.core.pages import regulator
 from yaojian.registry import selectors
 from yaojian.registry.choices import ProductKind, ProductStatus, RxClass
-from yaojian.registry.views.common import list_page, regulator
+from yaojian.registry.views.common import list_page
 
 EXPORT_COLUMNS = [
     (gettext_lazy("Type"), lambda p: p.get_kind_display()),

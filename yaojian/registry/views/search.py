@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from yaojian.core.pages import regulator
 from yaojian.registry import selectors
-from yaojian.registry.views.common import regulator
 
 PER_SECTION = 10
 

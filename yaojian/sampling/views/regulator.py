@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from yaojian.accounts.choices import Role
 from yaojian.core import excel
 from yaojian.core.errors import DomainError, NotFound, ValidationFailed
+from yaojian.core.pages import regulator as _regulator
 from yaojian.sampling import selectors, services, workflows
 from yaojian.sampling.choices import (
     Category,
@@ -31,12 +31,6 @@ from yaojian.sampling.choices import (
 )
 
 RESULT_ROWS = 8
-
-
-def _regulator(request) -> Any:
-    if not (request.user.is_authenticated and request.user.is_regulator):
-        raise NotFound()
-    return request.user
 
 
 def _errors(error: DomainError) -> dict[str, list[str]]:

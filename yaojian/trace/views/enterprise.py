@@ -17,6 +17,7 @@ from yaojian.accounts.choices import EnterpriseRight
 from yaojian.core import scoping
 from yaojian.core.errors import DomainError, NotFound, PermissionDenied
 from yaojian.core.forms import apply_errors
+from yaojian.core.pages import reraise_access as _reraise_access
 from yaojian.trace import anomalies, forms, selectors, uploads
 from yaojian.trace.choices import AnomalyStatus, CodeStatus, JobStatus
 from yaojian.trace.models import CodeRule, CodeState, Site
@@ -47,11 +48,6 @@ def _trace_user(request) -> Any:
             )
         )
     return user
-
-
-def _reraise_access(error: DomainError) -> None:
-    if error.status in (401, 403, 404):
-        raise error
 
 
 def _batch_rows(user: Any) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:

@@ -10,16 +10,11 @@ from django.views.decorators.http import require_POST
 
 from yaojian.accounts.choices import Role
 from yaojian.core import scoping
-from yaojian.core.errors import DomainError, NotFound
+from yaojian.core.errors import DomainError
+from yaojian.core.pages import regulator as _regulator
 from yaojian.trace import anomalies, selectors
 from yaojian.trace.choices import RecallLevel
 from yaojian.trace.services import recall as recall_service
-
-
-def _regulator(request):
-    if not (request.user.is_authenticated and request.user.is_regulator):
-        raise NotFound()
-    return request.user
 
 
 @login_required
