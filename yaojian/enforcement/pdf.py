@@ -23,21 +23,6 @@ NOTICE = "notice"
 DECISION = "decision"
 
 
-def _proposed_text(case: Case) -> str:
-    """The penalty proposed in the notice, worded as a decided one would be."""
-    proposed = case.proposed_penalty or {}
-    shadow = Case(
-        party_kind=case.party_kind,
-        warning=bool(proposed.get("warning")),
-        public_criticism=bool(proposed.get("public_criticism")),
-        fine=Decimal(proposed.get("fine") or 0),
-        confiscated_income=Decimal(proposed.get("confiscated_income") or 0),
-        confiscated_goods=proposed.get("confiscated_goods") or "",
-        licence_revoked=bool(proposed.get("licence_revoked")),
-    )
-    return publishing.penalty_text(shadow)
-
-
 def _band(case: Case, discretion: str) -> tuple[Decimal, Decimal] | None:
     provision = provisions.get(case.provision)
     if provision is None or not discretion or (provision.by_value and case.goods_value is None):
@@ -65,7 +50,9 @@ def context(case: Case, kind: str) -> dict[str, Any]:
         else None,
         "discretion_label": Discretion(discretion).label if discretion else "",
         "band": _band(case, discretion or ""),
-        "penalty": publishing.penalty_text(case) if decision else _proposed_text(case),
+        "penalty": publishing.penalty_text(case)
+        if decision
+        else publishing.proposed_penalty_text(case),
         "evidence": list(case.evidence.all()),
         "statements": list(case.statements.all()) if decision else [],
         "hearing": getattr(case, "hearing", None)

@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -105,6 +106,21 @@ def penalty_text(case: Case) -> str:
         parts.append(_("Licence revoked"))
     chinese = (translation.get_language() or "zh-hans").startswith("zh")
     return ("；" if chinese else "; ").join(parts)
+
+
+def proposed_penalty_text(case: Case) -> str:
+    """The penalty proposed in the notice, worded as a decided one would be."""
+    proposed = case.proposed_penalty or {}
+    shadow = Case(
+        party_kind=case.party_kind,
+        warning=bool(proposed.get("warning")),
+        public_criticism=bool(proposed.get("public_criticism")),
+        fine=Decimal(proposed.get("fine") or 0),
+        confiscated_income=Decimal(proposed.get("confiscated_income") or 0),
+        confiscated_goods=proposed.get("confiscated_goods") or "",
+        licence_revoked=bool(proposed.get("licence_revoked")),
+    )
+    return penalty_text(shadow)
 
 
 def summary_text(case: Case) -> str:

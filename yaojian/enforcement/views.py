@@ -224,6 +224,8 @@ def _detail(request, user, case, *, bound=None):
         "today": clock.today(),
         "minor": publishing.is_minor(case) if case.decided_on else None,
         "public_party": publishing.public_party(case),
+        "penalty_text": publishing.penalty_text(case),
+        "proposed_penalty_text": publishing.proposed_penalty_text(case),
         "bands": _bands(case),
     }
     return render(request, "enforcement/case_detail.html", context)
