@@ -32,5 +32,6 @@ urlpatterns = [
     ),
     path("enforcement/my/", views.my_cases, name="my_cases"),
     path("enforcement/my/<int:pk>/", views.my_case, name="my_case"),
+    path("enforcement/my/<int:pk>/notice.pdf", views.my_notice_pdf, name="my_notice_pdf"),
     path("enforcement/my/<int:pk>/decision.pdf", views.my_decision_pdf, name="my_decision_pdf"),
 ]

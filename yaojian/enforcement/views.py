@@ -409,6 +409,15 @@ def my_decision_pdf(request, pk: int):
 
 
 @login_required
+def my_notice_pdf(request, pk: int):
+    """The party downloads the notice served on it (its rights and their deadlines)."""
+    from yaojian.enforcement import pdf
+
+    user = _enterprise_user(request)
+    return _document_pdf(user, selectors.case_get(user, pk), pdf.NOTICE)
+
+
+@login_required
 def my_cases(request):
     user = _enterprise_user(request)
     cases = selectors.case_list(user)

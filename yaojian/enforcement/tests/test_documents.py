@@ -125,11 +125,19 @@ def test_the_decision_pdf_for_the_officers_and_the_party(officers, approver, don
     assert own.get(url).status_code == 404
 
 
-def test_the_party_sees_no_decision_before_it_is_made(officers, approver):
+def test_the_party_downloads_its_notice_but_no_decision_before_it_is_made(
+    officers, approver, donghu
+):
     case = person_case(officers, approver, decide=False)
     party = client_for(factories.enterprise_user(case.enterprise, master=True))
-    assert party.get(reverse("enforcement:my_case", args=[case.pk])).status_code == 200
+    page = party.get(reverse("enforcement:my_case", args=[case.pk]))
+    notice_url = reverse("enforcement:my_notice_pdf", args=[case.pk])
+    assert page.status_code == 200 and notice_url in page.content.decode()
+    text = pdf_text(party.get(notice_url))
+    assert case.number in text and said(STATEMENT, date=case.statement_due.isoformat()) in text
     assert party.get(reverse("enforcement:my_decision_pdf", args=[case.pk])).status_code == 404
+    stranger = client_for(factories.enterprise_user(donghu, master=True))
+    assert stranger.get(notice_url).status_code == 404
 
 
 def test_the_documents_are_scoped_like_the_case(officers, approver, other_county_regulator):
