@@ -87,4 +87,4 @@ def enterprise_master(enterprises):
     return factories.enterprise_user(enterprises["donghu"], master=True)
 
 
-from yaojian.testing.browser import browser, page  # noqa: E402, F401 - fixtures for the browser tests
+from yaojian.testing.browser import browser, page, phone  # noqa: E402, F401 - fixtures for the browser tests

@@ -117,8 +117,6 @@ def _shorten(scope: str) -> str:
 
 def render(elicence: Any, *, history: list[Any], verify_url: str, portal_url: str) -> bytes:
     """The PDF bytes of one version; `history` lists every version of the licence number."""
-    from weasyprint import HTML
-
     data = elicence.data
     rows = paper.rows(data, chinese=True)
     # The original is one page: a long scope is cut there and printed whole on the copy,
@@ -141,9 +139,20 @@ def render(elicence: Any, *, history: list[Any], verify_url: str, portal_url: st
         "qr": qr_svg_data_uri(verify_url),
         "verify_url": verify_url,
         "portal_url": portal_url,
-        "font_url": font_file().resolve().as_uri(),
-        "font_family": font_family(),
         "generated_at": timezone.localtime(),
     }
-    html = render_to_string("elicence/pdf.html", context)
+    return template_pdf("elicence/pdf.html", context)
+
+
+def template_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """A template laid out as PDF by WeasyPrint in the system's CJK font (`font_url` and
+    `font_family` are added to the context), fetching nothing from the network: the one way
+    every document of the platform (licences, inspection reports, sampling records, penalty
+    notices and decisions) is printed."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        template_name,
+        {**context, "font_url": font_file().resolve().as_uri(), "font_family": font_family()},
+    )
     return HTML(string=html, base_url=str(settings.PACKAGE_DIR), url_fetcher=_fetcher()).write_pdf()

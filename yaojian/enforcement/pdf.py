@@ -11,8 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from yaojian.enforcement import provisions, publishing
@@ -33,7 +31,6 @@ def _band(case: Case, discretion: str) -> tuple[Decimal, Decimal] | None:
 
 
 def context(case: Case, kind: str) -> dict[str, Any]:
-    from yaojian.elicence import pdf as elicence_pdf
 
     decision = kind == DECISION
     discretion = case.discretion if decision else (case.proposed_penalty or {}).get("discretion")
@@ -59,19 +56,12 @@ def context(case: Case, kind: str) -> dict[str, Any]:
         if decision and hasattr(case, "hearing")
         else None,
         "issued_on": case.decided_on if decision else case.notified_on,
-        "font_url": elicence_pdf.font_file().resolve().as_uri(),
-        "font_family": elicence_pdf.font_family(),
         "generated_at": timezone.localtime(),
     }
 
 
 def render(case: Case, kind: str) -> bytes:
     """The notice (`NOTICE`) or the decision (`DECISION`) of `case` as PDF bytes."""
-    from weasyprint import HTML
-
     from yaojian.elicence import pdf as elicence_pdf
 
-    html = render_to_string(f"enforcement/{kind}_pdf.html", context(case, kind))
-    return HTML(
-        string=html, base_url=str(settings.PACKAGE_DIR), url_fetcher=elicence_pdf._fetcher()
-    ).write_pdf()
+    return elicence_pdf.template_pdf(f"enforcement/{kind}_pdf.html", context(case, kind))

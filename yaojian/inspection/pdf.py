@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from yaojian.inspection import selectors
@@ -23,8 +21,6 @@ def _data_uri(photo) -> str:
 
 
 def render(inspection: Inspection) -> bytes:
-    from weasyprint import HTML
-
     from yaojian.elicence import pdf as elicence_pdf
 
     items = selectors.items_of(inspection)
@@ -44,11 +40,6 @@ def render(inspection: Inspection) -> bytes:
         "counts": counts,
         "team": list(inspection.team.all()),
         "rectifications": list(inspection.rectifications.all()),
-        "font_url": elicence_pdf.font_file().resolve().as_uri(),
-        "font_family": elicence_pdf.font_family(),
         "generated_at": timezone.localtime(),
     }
-    html = render_to_string("inspection/report_pdf.html", context)
-    return HTML(
-        string=html, base_url=str(settings.PACKAGE_DIR), url_fetcher=elicence_pdf._fetcher()
-    ).write_pdf()
+    return elicence_pdf.template_pdf("inspection/report_pdf.html", context)

@@ -9,8 +9,6 @@ nothing is fetched from the network.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from yaojian.sampling.models import Task
@@ -38,8 +36,6 @@ def _specification(task: Task) -> str:
 
 def render(task: Task) -> bytes:
     """The PDF bytes of the sampling record of `task` (which must have one)."""
-    from weasyprint import HTML
-
     from yaojian.elicence import pdf as elicence_pdf
 
     sample = task.sample
@@ -53,11 +49,6 @@ def render(task: Task) -> bytes:
         "specification": _specification(task),
         "samplers": list(task.samplers.select_related("bureau").order_by("full_name", "pk")),
         "handovers": list(sample.handovers.all()),
-        "font_url": elicence_pdf.font_file().resolve().as_uri(),
-        "font_family": elicence_pdf.font_family(),
         "generated_at": timezone.localtime(),
     }
-    html = render_to_string("sampling/record_pdf.html", context)
-    return HTML(
-        string=html, base_url=str(settings.PACKAGE_DIR), url_fetcher=elicence_pdf._fetcher()
-    ).write_pdf()
+    return elicence_pdf.template_pdf("sampling/record_pdf.html", context)

@@ -8,6 +8,7 @@ leaves it: no page may load anything from the internet).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,18 +47,41 @@ def browser():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 860}
-    )
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def _local_page(browser, base_url: str, **options):
+    """A page in a fresh context that may load nothing but the live server (asserted when the
+    test ends); data-confirm prompts are accepted."""
+    context = browser.new_context(base_url=base_url, locale="zh-CN", **options)
     external: list[str] = []
-    context.route("**/*", lambda route: _local_only(route, live_server.url, external))
+    context.route("**/*", lambda route: _local_only(route, base_url, external))
     opened = context.new_page()
-    opened.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
+    opened.on("dialog", lambda dialog: dialog.accept())
     yield opened
     context.close()
     assert not external, f"pages tried to load from the internet: {external}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with _local_page(browser, live_server.url, viewport={"width": 1366, "height": 860}) as opened:
+        yield opened
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized touch screen (390×844 CSS pixels at 2×)."""
+    with _local_page(
+        browser,
+        live_server.url,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    ) as opened:
+        yield opened
 
 
 def _local_only(route, base_url: str, external: list[str]) -> None:

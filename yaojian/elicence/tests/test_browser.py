@@ -7,29 +7,9 @@ import pytest
 
 from yaojian.elicence import services
 from yaojian.registry import services as registry
-from yaojian.testing.browser import _local_only, log_in, shot
+from yaojian.testing.browser import PHONE, log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    external: list[str] = []
-    context.route("**/*", lambda route: _local_only(route, live_server.url, external))
-    opened = context.new_page()
-    yield opened
-    context.close()
-    assert not external, f"pages tried to load from the internet: {external}"
 
 
 def _fits_the_screen(page) -> None:

@@ -11,30 +11,9 @@ import pytest
 from yaojian.inspection.choices import Status
 from yaojian.inspection.models import Inspection, InspectionPhoto, InspectionResult
 from yaojian.inspection.tests import factories as f
-from yaojian.testing.browser import _local_only, log_in_regulator, shot
+from yaojian.testing.browser import PHONE, log_in_regulator, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    external: list[str] = []
-    context.route("**/*", lambda route: _local_only(route, live_server.url, external))
-    opened = context.new_page()
-    opened.on("dialog", lambda dialog: dialog.accept())
-    yield opened
-    context.close()
-    assert not external, f"pages tried to load from the internet: {external}"
 
 
 def test_a_phone_completes_a_checklist_with_a_photo_offline_then_online(

@@ -10,13 +10,11 @@ import pytest
 
 from yaojian.licensing.models import Application
 from yaojian.testing import factories
-from yaojian.testing.browser import _local_only, log_in, log_in_regulator, shot
+from yaojian.testing.browser import PHONE, _local_only, log_in, log_in_regulator, shot
 
 from .conftest import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture

@@ -234,7 +234,7 @@ class StateBook:
             sites.update(_party_ids(event, "sourceList", "source"))
             sites.update(_party_ids(event, "destinationList", "destination"))
         wanted -= set(self.states)
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in chunks(sorted(wanted)):
             for state in rows_where_in(CodeState, "code", chunk):
                 self.states[state.code] = state
         # children travel with their case or pallet: load them (three levels deep at most)
@@ -243,14 +243,14 @@ class StateBook:
             if not parents:
                 break
             found = []
-            for chunk in _chunks(parents):
+            for chunk in chunks(parents):
                 for state in rows_where_in(CodeState, "parent", chunk):
                     self.states.setdefault(state.code, state)
                     self.children_of.setdefault(state.parent, []).append(state.code)
                     found.append(state.code)
             parents = found
         missing = [s for s in sites if s not in self.sites]
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             known = {
                 site.identifier: site
                 for site in Site.objects.filter(identifier__in=chunk).select_related("enterprise")
@@ -896,16 +896,20 @@ def _field(model: type[models.Model], attname: str) -> models.Field:
     return next(f for f in model._meta.concrete_fields if f.attname == attname)
 
 
+def _where_in(model: type[models.Model], columns: str, column: str, values: Sequence) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(values))
+    name = connection.ops.quote_name(column)
+    return f"SELECT {columns} FROM {table} WHERE {name} IN ({marks})"  # noqa: S608
+
+
 def rows_where_in(model: type[models.Model], column: str, values: Sequence[str]) -> Any:
     """`model.objects.filter(<column>__in=values)` for a text column, in raw SQL: the ORM
     prepares the values one by one, which for the 500 codes of each lookup of a capture
     cost more than the database's index lookups."""
     if not values:
         return []
-    table = connection.ops.quote_name(model._meta.db_table)
-    name = connection.ops.quote_name(column)
-    marks = ", ".join(["%s"] * len(values))
-    return model.objects.raw(f"SELECT * FROM {table} WHERE {name} IN ({marks})", list(values))  # noqa: S608
+    return model.objects.raw(_where_in(model, "*", column, values), list(values))
 
 
 def values_where_in(
@@ -915,18 +919,13 @@ def values_where_in(
     `rows_where_in`), as tuples."""
     if not values:
         return []
-    table = connection.ops.quote_name(model._meta.db_table)
     wanted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {wanted} FROM {table} WHERE {connection.ops.quote_name(column)} IN ({marks})",  # noqa: S608
-            list(values),
-        )
+        cursor.execute(_where_in(model, wanted, column, values), list(values))
         return cursor.fetchall()
 
 
-def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+def chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

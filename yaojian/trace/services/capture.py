@@ -36,6 +36,7 @@ from yaojian.trace.services.apply import (
     Refusal,
     StateBook,
     bare,
+    chunks,
     event_time,
     insert_rows,
     values_where_in,
@@ -411,11 +412,8 @@ def _insert_events(events: list[Event]) -> None:
         return
     insert_rows(Event, EVENT_FIELDS, map(_event_row, events))
     by_hash = {event.event_hash: event for event in events}
-    hashes = list(by_hash)
-    for start in range(0, len(hashes), 500):
-        for digest, pk in values_where_in(
-            Event, ("event_hash", "id"), "event_hash", hashes[start : start + 500]
-        ):
+    for chunk in chunks(list(by_hash)):
+        for digest, pk in values_where_in(Event, ("event_hash", "id"), "event_hash", chunk):
             stored = by_hash[digest]
             stored.pk = pk
             stored._state.adding, stored._state.db = False, DEFAULT_DB_ALIAS

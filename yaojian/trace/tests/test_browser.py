@@ -6,31 +6,12 @@ from __future__ import annotations
 import pytest
 
 from yaojian.testing import factories
-from yaojian.testing.browser import _local_only, shot
+from yaojian.testing.browser import PHONE, shot
 from yaojian.trace.services import capture, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 CODE = "81200010000012340000"
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    external: list[str] = []
-    context.route("**/*", lambda route: _local_only(route, live_server.url, external))
-    opened = context.new_page()
-    yield opened
-    context.close()
-    assert not external, f"pages tried to load from the internet: {external}"
 
 
 def _event(step: str, disposition: str, time: str, **extra) -> dict:

@@ -9,28 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from yaojian.testing.browser import _local_only, shot
+from yaojian.testing.browser import shot
 from yaojian.vigilance.models import Case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    external: list[str] = []
-    context.route("**/*", lambda route: _local_only(route, live_server.url, external))
-    opened = context.new_page()
-    yield opened
-    context.close()
-    assert not external, f"pages tried to load from the internet: {external}"
 
 
 def test_the_public_reports_a_reaction_from_a_phone(phone, province, meddra):
