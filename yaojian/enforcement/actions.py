@@ -35,8 +35,14 @@ def _regulator(user, *roles) -> bool:
 
 
 def _step(action: str) -> Callable[[Any, Any], bool]:
+    """Shown when the table allows the step: the state, the role and the jurisdiction of the
+    bureau that takes it (the receiving bureau's for accepting or declining a transfer)."""
     transition = workflows.TRANSITIONS[action]
-    return lambda user, case: case.status in transition.sources and workflows.may(user, transition)
+    return lambda user, case: (
+        case.status in transition.sources
+        and workflows.may(user, transition)
+        and (transition.by != workflows.REGULATOR or workflows.in_charge(user, transition, case))
+    )
 
 
 def case_officers(region_code: str) -> list[User]:
@@ -357,10 +363,21 @@ ACTIONS: dict[str, Action] = {
             note=f.cleaned_data["note"],
         ),
         _("The case is yours now; decide on its filing."),
-        lambda u, c: (
-            _step("accept_transfer")(u, c) and u.scope.covers_region(c.transfer_region_code)
-        ),
+        _step("accept_transfer"),
         style="success",
+    ),
+    "decline_transfer": Action(
+        workflows.TRANSITIONS["decline_transfer"].label,
+        forms.ReasonForm,
+        lambda u, c, f: services.case_decline_transfer(
+            actor=u, case_id=c.pk, reason=f.cleaned_data["reason"]
+        ),
+        _("The transfer was declined; the case went back to the sending bureau."),
+        _step("decline_transfer"),
+        _(
+            "The case returns to the sending bureau in the state it was sent from; it sees your reason."
+        ),
+        "danger",
     ),
 }
 

@@ -92,13 +92,14 @@ def case_detail(request, case_id: int):
 
 @router.post(
     "/cases/{int:case_id}/actions/{action}",
-    response=with_problems(schemas.CaseDetailOut, *WRITE),
+    response={204: None, **with_problems(schemas.CaseDetailOut, *WRITE)},
     summary="Take a step of the workflow (regulators)",
 )
 def case_act(request, case_id: int, action: str, payload: schemas.ActionIn):
     """`data` holds the step's form fields, as on the case page: e.g. `notify` takes provision,
     discretion, fine, warning, served_on…; `decide` also reasons. Evidence is uploaded with
-    `POST /cases/{id}/evidence`."""
+    `POST /cases/{id}/evidence`. A step that hands the case away from the caller's jurisdiction
+    (`decline_transfer`, back to the sending bureau) answers 204 with no body."""
     user = _regulator(request)
     case = selectors.case_get(user, case_id)
     spec = actions.ACTIONS.get(action)
@@ -124,7 +125,11 @@ def case_act(request, case_id: int, action: str, payload: schemas.ActionIn):
             errors={field: [str(m) for m in messages] for field, messages in form.errors.items()},
         )
     spec.run(user, case, form)
-    return _detail(user, selectors.case_get(user, case_id))
+    try:
+        case = selectors.case_get(user, case_id)
+    except NotFound:  # no longer the caller's to read
+        return Status(204, None)
+    return _detail(user, case)
 
 
 @router.post(

@@ -19,6 +19,7 @@ from yaojian.enforcement.models import Case
 
 NOTICE = "notice"
 DECISION = "decision"
+KINDS = (NOTICE, DECISION)
 
 
 def _band(case: Case, discretion: str) -> tuple[Decimal, Decimal] | None:

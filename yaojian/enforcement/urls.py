@@ -1,8 +1,26 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from yaojian.enforcement import views
+from yaojian.enforcement import pdf, views
 
 app_name = "enforcement"
+
+
+class DocumentKind:
+    """A penalty document in an address ("notice", "decision"); any other word is no address
+    at all, so it is a 404 before a view runs."""
+
+    regex = "|".join(pdf.KINDS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        if value not in pdf.KINDS:
+            raise ValueError(value)
+        return value
+
+
+register_converter(DocumentKind, "penalty_document")
 
 urlpatterns = [
     path("workbench/enforcement/", views.case_list, name="case_list"),
@@ -20,18 +38,13 @@ urlpatterns = [
         views.evidence_download,
         name="evidence_download",
     ),
+    # …/notice.pdf and …/decision.pdf
     path(
-        "workbench/enforcement/cases/<int:pk>/notice.pdf",
-        views.case_notice_pdf,
-        name="case_notice_pdf",
-    ),
-    path(
-        "workbench/enforcement/cases/<int:pk>/decision.pdf",
-        views.case_decision_pdf,
-        name="case_decision_pdf",
+        "workbench/enforcement/cases/<int:pk>/<penalty_document:kind>.pdf",
+        views.case_pdf,
+        name="case_pdf",
     ),
     path("enforcement/my/", views.my_cases, name="my_cases"),
     path("enforcement/my/<int:pk>/", views.my_case, name="my_case"),
-    path("enforcement/my/<int:pk>/notice.pdf", views.my_notice_pdf, name="my_notice_pdf"),
-    path("enforcement/my/<int:pk>/decision.pdf", views.my_decision_pdf, name="my_decision_pdf"),
+    path("enforcement/my/<int:pk>/<penalty_document:kind>.pdf", views.my_pdf, name="my_pdf"),
 ]

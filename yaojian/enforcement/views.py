@@ -312,6 +312,8 @@ def _document_pdf(user, case, kind: str) -> HttpResponse:
     """The notice or the decision as a PDF, once the case has one (404 before)."""
     from yaojian.enforcement import pdf
 
+    if kind not in pdf.KINDS:
+        raise Http404
     number = case.decision_number if kind == pdf.DECISION else case.number
     if not (case.decided_on if kind == pdf.DECISION else case.notified_on) or not number:
         raise Http404
@@ -324,21 +326,11 @@ def _document_pdf(user, case, kind: str) -> HttpResponse:
 
 
 @login_required
-def case_notice_pdf(request, pk: int):
-    """The notice of the proposed penalty and of the party's rights (行政处罚告知书)."""
-    from yaojian.enforcement import pdf
-
+def case_pdf(request, pk: int, kind: str):
+    """The officers' copy of the notice of the proposed penalty and of the party's rights
+    (行政处罚告知书, `kind` "notice") or of the penalty decision (行政处罚决定书, "decision")."""
     user = _regulator(request)
-    return _document_pdf(user, selectors.case_get(user, pk), pdf.NOTICE)
-
-
-@login_required
-def case_decision_pdf(request, pk: int):
-    """The penalty decision (行政处罚决定书)."""
-    from yaojian.enforcement import pdf
-
-    user = _regulator(request)
-    return _document_pdf(user, selectors.case_get(user, pk), pdf.DECISION)
+    return _document_pdf(user, selectors.case_get(user, pk), kind)
 
 
 @login_required
@@ -400,21 +392,11 @@ def figures(request):
 
 
 @login_required
-def my_decision_pdf(request, pk: int):
-    """The party downloads the decision against it."""
-    from yaojian.enforcement import pdf
-
+def my_pdf(request, pk: int, kind: str):
+    """The party downloads the notice served on it (its rights and their deadlines) or the
+    decision against it."""
     user = _enterprise_user(request)
-    return _document_pdf(user, selectors.case_get(user, pk), pdf.DECISION)
-
-
-@login_required
-def my_notice_pdf(request, pk: int):
-    """The party downloads the notice served on it (its rights and their deadlines)."""
-    from yaojian.enforcement import pdf
-
-    user = _enterprise_user(request)
-    return _document_pdf(user, selectors.case_get(user, pk), pdf.NOTICE)
+    return _document_pdf(user, selectors.case_get(user, pk), kind)
 
 
 @login_required

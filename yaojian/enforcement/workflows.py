@@ -4,6 +4,15 @@ Services call `check(...)` then `may(...)`; a step the table does not allow is r
 TransitionNotAllowed and changes nothing. The guards that depend on dates and records (the
 rights notice's windows, a hearing pending, the amounts paid) live in the services, next to
 the rule they enforce; the table says who and from which state.
+
+Two things beyond "from these states to that one, by these roles":
+- `bureau`: which bureau takes the step (`in_charge`). Most steps are the handling bureau's
+  (HANDLING: any bureau whose jurisdiction covers the case's division); accepting or
+  declining a transfer is the receiving bureau's own (RECEIVING: the bureau the case is
+  being transferred to, and no other).
+- `target=PREVIOUS` with `undoes="x"`: the step takes the case back to the state it left
+  when step "x" was last taken (read from the case's history); only the states "x" may
+  start from are valid. Declining a transfer returns the case to where transfer_out found it.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ ENTERPRISE, REGULATOR = "enterprise", "regulator"
 OFFICERS = frozenset({Role.CASE_OFFICER})
 HEADS = frozenset({Role.LEADER, Role.APPROVER})  # 负责人: the bureau's leaders and approvers
 OFFICERS_OR_HEADS = OFFICERS | HEADS
+HANDLING, RECEIVING = "handling", "receiving"
+PREVIOUS = "<previous>"  # a target: the state before the step named by `undoes`
 
 
 @dataclass(frozen=True)
@@ -34,10 +45,22 @@ class Transition:
     by: str
     roles: frozenset[str] = frozenset()
     right: str = ""
+    bureau: str = HANDLING
+    undoes: str = ""
 
 
-def _t(action, label, sources, target, by=REGULATOR, roles=frozenset(), right=""):
-    return Transition(action, label, frozenset(sources), target, by, roles, right)
+def _t(
+    action,
+    label,
+    sources,
+    target,
+    by=REGULATOR,
+    roles=frozenset(),
+    right="",
+    bureau=HANDLING,
+    undoes="",
+):
+    return Transition(action, label, frozenset(sources), target, by, roles, right, bureau, undoes)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -115,6 +138,16 @@ TRANSITIONS: dict[str, Transition] = {
             {S.TRANSFERRING},
             S.PROPOSED,
             roles=OFFICERS_OR_HEADS,
+            bureau=RECEIVING,
+        ),
+        _t(
+            "decline_transfer",
+            gettext_lazy("Decline the transferred case"),
+            {S.TRANSFERRING},
+            PREVIOUS,
+            roles=OFFICERS_OR_HEADS,
+            bureau=RECEIVING,
+            undoes="transfer_out",
         ),
     ]
 }
@@ -132,6 +165,30 @@ def check(action: str, status: str) -> Transition:
             }
         )
     return transition
+
+
+def target(transition: Transition, previous: str = "") -> str:
+    """The state the transition leads to; for a PREVIOUS target, `previous` (the state the
+    undone step left) if that step could have started there, else TransitionNotAllowed."""
+    if transition.target != PREVIOUS:
+        return transition.target
+    if previous not in TRANSITIONS[transition.undoes].sources:
+        raise TransitionNotAllowed(
+            _("“%(action)s” cannot find the state to return to.") % {"action": transition.label}
+        )
+    return previous
+
+
+def in_charge(actor: Any, transition: Transition, case: Any) -> bool:
+    """Whether a regulator's bureau is the one that takes this step of `case`: for the handling
+    bureau's steps, any bureau whose jurisdiction covers the case; for the receiving bureau's,
+    that bureau itself (not the sender, even when the sender lies above it, nor its superiors)."""
+    scope = getattr(actor, "scope", None)
+    if not getattr(actor, "is_regulator", False) or scope is None:
+        return False
+    if transition.bureau == RECEIVING:
+        return bool(case.transfer_region_code) and scope.region_code == case.transfer_region_code
+    return scope.covers_region(case.region_code)
 
 
 def may(actor: Any, transition: Transition) -> bool:

@@ -26,6 +26,7 @@ from yaojian.enforcement.services.decision import (
 from yaojian.enforcement.services.filing import (
     case_accept_transfer,
     case_approve_filing,
+    case_decline_transfer,
     case_propose,
     case_refuse_filing,
     case_register_source,
@@ -60,6 +61,7 @@ __all__ = [
     "case_approve_filing",
     "case_close",
     "case_decide",
+    "case_decline_transfer",
     "case_notify",
     "case_propose",
     "case_refuse_filing",

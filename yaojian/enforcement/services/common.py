@@ -126,19 +126,18 @@ def _move(
 ) -> CaseEvent:
     transition = workflows.check(action, case.status)
     _require(actor, transition, case)
-    if (
-        transition.by == workflows.REGULATOR
-        and action != "accept_transfer"
-        and not _covers(actor, case.region_code)
-    ):
+    if transition.by == workflows.REGULATOR and not workflows.in_charge(actor, transition, case):
         raise _deny(
             actor,
             f"enforcement.case.{action}",
-            _("This case lies outside your bureau's jurisdiction."),
+            _("Only the receiving bureau can take this step: %(action)s.")
+            % {"action": transition.label}
+            if transition.bureau == workflows.RECEIVING
+            else _("This case lies outside your bureau's jurisdiction."),
             case,
         )
     before = case.status
-    case.status = transition.target
+    case.status = workflows.target(transition, _left_from(case, transition.undoes))
     case.updated_at = timezone.now()
     clock.refresh(case)
     event = _event(case, action, before, case.status, actor, note, **data)
@@ -154,6 +153,14 @@ def _move(
         detail=note[:500],
     )
     return event
+
+
+def _left_from(case: Case, action: str) -> str:
+    """The state the case was in when `action` was last taken (its history), "" if never."""
+    if not action:
+        return ""
+    events = case.events.filter(action=action).order_by("-pk")
+    return events.values_list("from_status", flat=True).first() or ""
 
 
 def _timeline(

@@ -343,7 +343,8 @@ def case_refuse_filing(*, actor: Any, case_id: int, reasons: str) -> Case:
 
 @audit.audited("enforcement.case.transfer_out")
 def case_transfer_out(*, actor: Any, case_id: int, bureau_code: str, reason: str) -> Case:
-    """Send the case to the competent bureau; it takes over once it accepts."""
+    """Send the case to the competent bureau; it takes over once it accepts, or sends the
+    case back (`case_decline_transfer`)."""
     case = _load(actor, case_id)
     reason = _text(reason, "reason")
     target = Bureau.objects.filter(region_code=(bureau_code or "").strip()).first()
@@ -366,6 +367,8 @@ def case_transfer_out(*, actor: Any, case_id: int, bureau_code: str, reason: str
     case.save()
     from django.urls import reverse
 
+    # a new transfer is the sending bureau's answer to an earlier one declined
+    inbox.todos_close_for(case, kind="case_transfer_declined", actor=_person(actor))
     inbox.todo_post(
         source=SOURCE,
         kind="case_transfer",
@@ -383,20 +386,15 @@ def case_transfer_out(*, actor: Any, case_id: int, bureau_code: str, reason: str
 def case_accept_transfer(*, actor: Any, case_id: int, officer_ids=(), note: str = "") -> Case:
     """The receiving bureau takes the case over; it decides on filing anew (its own number)."""
     case = _load(actor, case_id)
-    if case.status == S.TRANSFERRING and not _covers(actor, case.transfer_region_code):
-        raise _deny(
-            actor,
-            "enforcement.case.accept_transfer",
-            _("Only the receiving bureau can accept the transfer."),
-            case,
-        )
-    officers = _officers(actor, case.transfer_region_code or case.region_code, officer_ids)
     previous = {"bureau": case.bureau.region_code, "number": case.number}
+    # the table's checks first (state, role, the receiving bureau itself): a refusal is a
+    # refusal whatever officers were chosen
+    _move(case, "accept_transfer", actor, note=note, previous=previous)
+    officers = _officers(actor, case.transfer_region_code, officer_ids)
     case.bureau = case.transfer_to
     case.region_code = case.transfer_to.region_code
     case.number, case.filed_on, case.deadline, case.extension_days = "", None, None, 0
     case.transfer_to, case.transfer_region_code = None, ""
-    _move(case, "accept_transfer", actor, note=note, previous=previous)
     case.save()
     case.officers.set(officers)
     case.pauses.all().delete()
@@ -409,4 +407,39 @@ def case_accept_transfer(*, actor: Any, case_id: int, officer_ids=(), note: str 
     )
     source.save(update_fields=["bureau", "region_code", "status"])
     inbox.todos_close_for(case, kind="case_transfer", actor=_person(actor))
+    return case
+
+
+@audit.audited("enforcement.case.decline_transfer")
+def case_decline_transfer(*, actor: Any, case_id: int, reason: str) -> Case:
+    """The receiving bureau refuses the case: it goes back to the sending bureau, in the state
+    it was sent from, and the sending bureau's officers get a to-do with the reason."""
+    case = _load(actor, case_id)
+    reason = _text(reason, "reason")
+    receiving = case.transfer_to
+    _move(
+        case,
+        "decline_transfer",
+        actor,
+        note=reason,
+        by=receiving.region_code if receiving else "",
+    )
+    case.transfer_to, case.transfer_region_code, case.transfer_reason = None, "", ""
+    case.save()
+    from django.urls import reverse
+
+    inbox.todos_close_for(case, kind="case_transfer", actor=_person(actor))
+    inbox.todo_post(
+        source=SOURCE,
+        kind="case_transfer_declined",
+        title=(
+            _("%(bureau)s declined the transferred case: %(title)s")
+            % {"bureau": receiving.name if receiving else "", "title": case.title}
+        )[:200],
+        body=reason[:500],
+        link=reverse("enforcement:case_detail", args=[case.pk]),
+        bureau=case.bureau,
+        role=Role.CASE_OFFICER,
+        obj=case,
+    )
     return case

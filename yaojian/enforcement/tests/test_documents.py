@@ -78,7 +78,7 @@ def test_the_notice_pdf(officers, approver):
     case = person_case(officers, approver, decide=False)
     client = client_for(officers[0])
     page = client.get(case.get_absolute_url()).content.decode()
-    url = reverse("enforcement:case_notice_pdf", args=[case.pk])
+    url = reverse("enforcement:case_pdf", args=[case.pk, "notice"])
     assert 'data-testid="notice-pdf"' in page and url in page
     assert 'data-testid="decision-pdf"' not in page  # no decision yet
     response = client.get(url)
@@ -96,14 +96,16 @@ def test_the_notice_pdf(officers, approver):
     assert said(HEARING, date=case.hearing_request_due.isoformat()) in text
     assert case.bureau.name in text and case.notified_on.isoformat() in text
     # before the decision there is no decision document
-    assert client.get(reverse("enforcement:case_decision_pdf", args=[case.pk])).status_code == 404
+    assert (
+        client.get(reverse("enforcement:case_pdf", args=[case.pk, "decision"])).status_code == 404
+    )
 
 
 def test_the_decision_pdf_for_the_officers_and_the_party(officers, approver, donghu):
     case = person_case(officers, approver, decide=True)
     client = client_for(officers[0])
     page = client.get(case.get_absolute_url()).content.decode()
-    url = reverse("enforcement:case_decision_pdf", args=[case.pk])
+    url = reverse("enforcement:case_pdf", args=[case.pk, "decision"])
     assert url in page
     text = pdf_text(client.get(url))
     assert case.decision_number in text and case.number in text
@@ -115,7 +117,7 @@ def test_the_decision_pdf_for_the_officers_and_the_party(officers, approver, don
     # the party downloads its own decision from its enterprise pages
     party = factories.enterprise_user(case.enterprise, master=True)
     own = client_for(party)
-    my_url = reverse("enforcement:my_decision_pdf", args=[case.pk])
+    my_url = reverse("enforcement:my_pdf", args=[case.pk, "decision"])
     assert my_url in own.get(reverse("enforcement:my_case", args=[case.pk])).content.decode()
     assert case.decision_number in pdf_text(own.get(my_url))
     # another enterprise does not
@@ -131,11 +133,11 @@ def test_the_party_downloads_its_notice_but_no_decision_before_it_is_made(
     case = person_case(officers, approver, decide=False)
     party = client_for(factories.enterprise_user(case.enterprise, master=True))
     page = party.get(reverse("enforcement:my_case", args=[case.pk]))
-    notice_url = reverse("enforcement:my_notice_pdf", args=[case.pk])
+    notice_url = reverse("enforcement:my_pdf", args=[case.pk, "notice"])
     assert page.status_code == 200 and notice_url in page.content.decode()
     text = pdf_text(party.get(notice_url))
     assert case.number in text and said(STATEMENT, date=case.statement_due.isoformat()) in text
-    assert party.get(reverse("enforcement:my_decision_pdf", args=[case.pk])).status_code == 404
+    assert party.get(reverse("enforcement:my_pdf", args=[case.pk, "decision"])).status_code == 404
     stranger = client_for(factories.enterprise_user(donghu, master=True))
     assert stranger.get(notice_url).status_code == 404
 
@@ -145,8 +147,8 @@ def test_the_documents_are_scoped_like_the_case(officers, approver, other_county
     neighbour = f.officer("360103")  # a case officer of another county of the same city
     for user in (neighbour, other_county_regulator):
         client = client_for(user)
-        for name in ("case_notice_pdf", "case_decision_pdf"):
-            response = client.get(reverse(f"enforcement:{name}", args=[case.pk]))
+        for kind in ("notice", "decision"):
+            response = client.get(reverse("enforcement:case_pdf", args=[case.pk, kind]))
             assert response.status_code in (403, 404)
             assert not response.content.startswith(b"%PDF")
 
@@ -155,15 +157,51 @@ def test_no_notice_before_it_is_served(officers, approver, donghu):
     case = f.filed(officers, approver, donghu)
     client = client_for(officers[0])
     assert 'data-testid="notice-pdf"' not in client.get(case.get_absolute_url()).content.decode()
-    response = client.get(reverse("enforcement:case_notice_pdf", args=[case.pk]))
+    response = client.get(reverse("enforcement:case_pdf", args=[case.pk, "notice"]))
     assert response.status_code == 404
 
 
 def test_the_documents_in_english(officers, approver, english):
     case = person_case(officers, approver, decide=True)
     client = client_for(officers[0])
-    text = pdf_text(client.get(reverse("enforcement:case_decision_pdf", args=[case.pk])))
+    text = pdf_text(client.get(reverse("enforcement:case_pdf", args=[case.pk, "decision"])))
     assert case.decision_number in text
     assert "Warning" in text and "Fine150,000.00yuan" in text
     assert "60days" in text and "6months" in text
     assert said(RECONSIDERATION) in text
+
+
+def test_one_view_per_audience_at_the_same_addresses(officers, approver):
+    """The two documents share a view per audience, at the addresses they always had; any
+    other document name is no address (404, nothing rendered, nothing audited)."""
+    from django.urls import NoReverseMatch
+
+    from yaojian.audit.models import AuditEntry
+
+    case = person_case(officers, approver, decide=True)
+    for kind in ("notice", "decision"):
+        assert (
+            reverse("enforcement:case_pdf", args=[case.pk, kind])
+            == f"/workbench/enforcement/cases/{case.pk}/{kind}.pdf"
+        )
+        assert (
+            reverse("enforcement:my_pdf", args=[case.pk, kind])
+            == f"/enforcement/my/{case.pk}/{kind}.pdf"
+        )
+    with pytest.raises(NoReverseMatch):
+        reverse("enforcement:case_pdf", args=[case.pk, "report"])
+    party_user = factories.enterprise_user(case.enterprise, master=True)
+    officer, party = client_for(officers[0]), client_for(party_user)
+    before = AuditEntry.objects.filter(action__endswith=".pdf").count()
+    for bad in ("report", "Notice", "notices", "decision.pdf/x", "notice.pdf", ""):
+        assert officer.get(f"/workbench/enforcement/cases/{case.pk}/{bad}.pdf").status_code == 404
+        assert party.get(f"/enforcement/my/{case.pk}/{bad}.pdf").status_code == 404
+    assert AuditEntry.objects.filter(action__endswith=".pdf").count() == before
+    # each download is audited under its document's kind, by whoever downloaded it
+    assert officer.get(f"/workbench/enforcement/cases/{case.pk}/notice.pdf").status_code == 200
+    assert party.get(f"/enforcement/my/{case.pk}/decision.pdf").status_code == 200
+    entries = AuditEntry.objects.filter(action__endswith=".pdf").order_by("seq")
+    assert [(e.action, e.actor_id, e.object_id, e.detail) for e in entries] == [
+        ("enforcement.notice.pdf", officers[0].pk, str(case.pk), case.number),
+        ("enforcement.decision.pdf", party_user.pk, str(case.pk), case.decision_number),
+    ]
