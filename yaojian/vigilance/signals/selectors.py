@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from yaojian.core.errors import NotFound
 from yaojian.vigilance.signals import access, events
@@ -108,9 +108,15 @@ def volcano(user: Any, run: SignalRun, *, limit: int = 3000) -> list[list]:
     return [[round(ic, 4), round(chi2, 4), n, p, e, flagged] for ic, chi2, n, p, e, flagged in rows]
 
 
+def _with_named_last_result(rows: QuerySet[Signal]) -> QuerySet[Signal]:
+    """The latest figures carry `event_name` too (the reader's language), as results do."""
+    named = events.annotate_names(SignalResult.objects.all())
+    return rows.prefetch_related(Prefetch("last_result", queryset=named))
+
+
 def signal_list(user: Any, *, status: str = "", query: str = "") -> QuerySet[Signal]:
     access.require_view(user)
-    rows = Signal.objects.select_related("last_result", "product_ref", "assessor")
+    rows = _with_named_last_result(Signal.objects.select_related("product_ref", "assessor"))
     if status in SignalStatus.values:
         rows = rows.filter(status=status)
     if query:
@@ -122,7 +128,9 @@ def signal_get(user: Any, signal_id: int) -> Signal:
     access.require_view(user)
     signal = (
         events.annotate_names(
-            Signal.objects.select_related("last_result", "product_ref", "assessor", "first_run")
+            _with_named_last_result(
+                Signal.objects.select_related("product_ref", "assessor", "first_run")
+            )
         )
         .filter(pk=signal_id)
         .first()

@@ -218,10 +218,102 @@ def recover_stale_runs(*, now: dt.datetime | None = None) -> list[SignalRun]:
     return stale
 
 
+# A queued run is taken by a worker within seconds; one still queued this long after it was
+# (re-)queued lost its task (the queue was emptied, the enqueue failed after the commit).
+QUEUED_STALE_AFTER = dt.timedelta(minutes=30)
+MAX_REQUEUES = 3
+
+
+def queued_stale_after() -> dt.timedelta:
+    minutes = getattr(settings, "YAOJIAN_SIGNAL_RUN_QUEUED_STALE_MINUTES", None)
+    return dt.timedelta(minutes=float(minutes)) if minutes else QUEUED_STALE_AFTER
+
+
+def max_requeues() -> int:
+    limit = getattr(settings, "YAOJIAN_SIGNAL_RUN_MAX_REQUEUES", None)
+    return MAX_REQUEUES if limit is None else max(int(limit), 0)
+
+
+def requeue_stale_queued_runs(*, now: dt.datetime | None = None) -> list[SignalRun]:
+    """Send the task again of every run on demand still queued `queued_stale_after()` after it
+    was queued (its task was lost before a worker took it), at most `max_requeues()` times;
+    after that the run is failed with the reason. A nightly run is failed at once (the
+    night's new run replaces it). Returns the runs concerned.
+
+    Only runs still queued are touched: `run_execute` takes a run under the same row lock
+    and only from queued (or failed), so a task sent twice computes the run once."""
+    now = now or timezone.now()
+    limit = now - queued_stale_after()
+    ceiling = max_requeues()
+    with transaction.atomic():
+        stale = list(
+            SignalRun.objects.select_for_update()
+            .filter(status=RunStatus.QUEUED)
+            .filter(Q(requeued_at__lt=limit) | Q(requeued_at__isnull=True, created_at__lt=limit))
+            .order_by("id")
+        )
+        for run in stale:
+            minutes = int((now - (run.requeued_at or run.created_at)).total_seconds() // 60)
+            if run.trigger == RunTrigger.MANUAL and run.requeue_count < ceiling:
+                _requeue(run, now, minutes, ceiling)
+            else:
+                _give_up_queued(run, now, minutes)
+    return stale
+
+
+def _requeue(run: SignalRun, now: dt.datetime, minutes: int, ceiling: int) -> None:
+    run.requeue_count += 1
+    run.requeued_at = now
+    run.save(update_fields=["requeue_count", "requeued_at"])
+    detail = _(
+        "Still queued %(minutes)d minutes after it was queued (its task was lost); queued "
+        "again (%(count)d of at most %(limit)d times)."
+    ) % {"minutes": minutes, "count": run.requeue_count, "limit": ceiling}
+    audit.record(
+        actor=None,
+        action="vigilance.signals.run.recover",
+        obj=run,
+        changes={"status": RunStatus.QUEUED, "requeued": True, "requeues": run.requeue_count},
+        detail=detail[:400],
+    )
+    logger.warning("signal run %s was stale in the queue; queued again", run.pk)
+    transaction.on_commit(lambda pk=run.pk: _enqueue(pk))
+
+
+def _give_up_queued(run: SignalRun, now: dt.datetime, minutes: int) -> None:
+    run.status = RunStatus.FAILED
+    if run.trigger == RunTrigger.MANUAL:
+        run.error = _(
+            "Never started: still queued %(minutes)d minutes after it was last queued, "
+            "after being queued again %(count)d times; given up."
+        ) % {"minutes": minutes, "count": run.requeue_count}
+    else:
+        run.error = _(
+            "Never started: still queued %(minutes)d minutes after it was queued; "
+            "replaced by the next nightly run."
+        ) % {"minutes": minutes}
+    # as `recover_stale_runs`: the constraint wants a start before the finish
+    run.started_at = run.started_at or run.created_at
+    run.finished_at = max(now, run.started_at)
+    run.save(update_fields=["status", "error", "started_at", "finished_at"])
+    audit.record(
+        actor=None,
+        action="vigilance.signals.run.recover",
+        obj=run,
+        outcome="failed",
+        changes={"status": RunStatus.QUEUED, "requeued": False, "requeues": run.requeue_count},
+        detail=run.error[:400],
+    )
+    logger.warning("signal run %s never left the queue; marked failed", run.pk)
+
+
 def run_nightly() -> SignalRun:
     """The scheduler's nightly run over every case, with the default parameters; first the
-    runs left running by a stopped worker are failed (and those on demand queued again)."""
+    runs left running by a stopped worker are failed (and those on demand queued again), and
+    the runs whose task was lost in the queue are queued again (or failed, see
+    `requeue_stale_queued_runs`)."""
     recover_stale_runs()
+    requeue_stale_queued_runs()
     run = SignalRun.objects.create(trigger=RunTrigger.NIGHTLY, parameters=clean_parameters({}))
     audit.record(actor=None, action="vigilance.signals.run.nightly", obj=run)
     return run_execute(run.pk)

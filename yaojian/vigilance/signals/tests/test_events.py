@@ -170,3 +170,26 @@ def test_migration_gives_stored_signals_their_code(analyst, meddra):
     assert Signal.objects.get(pk=old.pk).event_code == RASH
     assert Signal.objects.get(pk=second.pk).event_code == ""
     assert Signal.objects.get(pk=other.pk).event_code == RASH
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Skin rash"), ("zh-hans", "皮疹")])
+def test_the_latest_figures_name_the_event_in_the_readers_language(analyst, meddra, language, name):
+    rows = [(*r, RASH if r[2] == "皮疹" else "") for r in minimal_rows()]
+    run = SignalRun.objects.create(trigger="manual", parameters=services.clean_parameters({}))
+    services.run_execute(run.pk, rows=rows)
+    signal = Signal.objects.get(product="甲药片", event_code=RASH)
+    # the stored names are neither language's PT name: what is shown comes from MedDRA
+    Signal.objects.filter(pk=signal.pk).update(event="rash (as stored)")
+    SignalResult.objects.filter(pk=signal.last_result_id).update(event="rash (as stored)")
+    client = Client()
+    client.force_login(analyst)
+    detail = client.get(f"{BASE}/signals/{signal.pk}", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert (detail["event"], detail["last_result"]["event"]) == (name, name)
+    assert detail["last_result"]["event_code"] == RASH
+    listed = client.get(f"{BASE}/signals", {"q": "甲药片"}, HTTP_ACCEPT_LANGUAGE=language).json()
+    [item] = [i for i in listed["items"] if i["id"] == signal.pk]
+    assert (item["event"], item["last_result"]["event"]) == (name, name)
+    # an uncoded event keeps its stored name in both places
+    text = Signal.objects.filter(event_code="").exclude(last_result=None).first()
+    detail = client.get(f"{BASE}/signals/{text.pk}", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert detail["last_result"]["event"] == text.last_result.event == text.event

@@ -106,3 +106,132 @@ def test_a_slow_attempt_given_up_meanwhile_stores_nothing(analyst):
     assert not AuditEntry.objects.filter(
         action="vigilance.signals.run.execute", object_id=str(run.pk)
     ).exists()
+
+
+# -- runs whose task was lost in the queue -----------------------------------------------------
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The production backend: an enqueued task waits in the database (none runs here)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _queued(trigger="manual", *, ago: dt.timedelta, **fields) -> SignalRun:
+    return SignalRun.objects.create(
+        trigger=trigger,
+        parameters=services.clean_parameters({}),
+        created_at=timezone.now() - ago,
+        **fields,
+    )
+
+
+def _sent(run: SignalRun) -> int:
+    """How many execute_run tasks for this run wait in the queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    tasks_sent = DBTaskResult.objects.filter(task_path__endswith="signals.tasks.execute_run")
+    return sum(1 for t in tasks_sent if t.args_kwargs["args"] == [run.pk])
+
+
+def _recoveries(run: SignalRun):
+    return AuditEntry.objects.filter(
+        action="vigilance.signals.run.recover", object_id=str(run.pk)
+    ).order_by("seq")
+
+
+def test_a_run_stale_in_the_queue_is_sent_again_and_a_fresh_one_not(
+    analyst, database_queue, django_capture_on_commit_callbacks
+):
+    stale = _queued(ago=dt.timedelta(minutes=45))
+    fresh = _queued(ago=dt.timedelta(minutes=10))
+    # a worker took this one: queued long ago, running since a moment
+    taken = _running(ago=dt.timedelta(minutes=2))
+    SignalRun.objects.filter(pk=taken.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_stale_queued_runs() == [stale]
+    assert (_sent(stale), _sent(fresh), _sent(taken)) == (1, 0, 0)
+    stale.refresh_from_db()
+    assert stale.status == RunStatus.QUEUED and stale.requeue_count == 1
+    assert stale.requeued_at is not None
+    [entry] = _recoveries(stale)
+    assert entry.outcome == "success" and entry.changes["requeued"] is True
+    assert entry.changes["requeues"] == 1 and "queued again (1 of at most 3" in entry.detail
+    assert not _recoveries(fresh).exists() and not _recoveries(taken).exists()
+    taken.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (taken.status, fresh.status, fresh.requeue_count) == (RunStatus.RUNNING, "queued", 0)
+    # just sent again: not stale again until the delay passed since then
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_stale_queued_runs() == []
+    assert _sent(stale) == 1
+
+
+def test_after_the_limit_a_queued_run_fails_with_the_reason(
+    analyst, settings, database_queue, django_capture_on_commit_callbacks
+):
+    settings.YAOJIAN_SIGNAL_RUN_QUEUED_STALE_MINUTES = 5
+    settings.YAOJIAN_SIGNAL_RUN_MAX_REQUEUES = 2
+    run = _queued(ago=dt.timedelta(minutes=6))
+    now = timezone.now()
+    for attempt in (1, 2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.requeue_stale_queued_runs(now=now) == [run]
+        run.refresh_from_db()
+        assert (run.status, run.requeue_count, _sent(run)) == ("queued", attempt, attempt)
+        now += dt.timedelta(minutes=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_stale_queued_runs(now=now) == [run]
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and _sent(run) == 2  # not sent a third time
+    assert "after being queued again 2 times; given up" in run.error
+    assert run.finished_at >= run.started_at
+    entries = list(_recoveries(run))
+    assert [e.outcome for e in entries] == ["success", "success", "failed"]
+    assert entries[-1].changes == {"status": "queued", "requeued": False, "requeues": 2}
+    assert "given up" in entries[-1].detail
+    # a failed run is left alone from then on
+    now += dt.timedelta(hours=1)
+    assert services.requeue_stale_queued_runs(now=now) == []
+
+
+def test_the_default_delay_and_limit(analyst):
+    assert services.queued_stale_after() == dt.timedelta(minutes=30)
+    assert services.max_requeues() == 3
+    run = _queued(ago=dt.timedelta(hours=2), requeue_count=3)
+    assert services.requeue_stale_queued_runs() == [run]
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "queued again 3 times" in run.error
+
+
+def test_a_run_sent_twice_is_computed_once(analyst, database_queue):
+    """The lost task turns up after all, beside the one sent again: one computation."""
+    run = _queued(ago=dt.timedelta(hours=1))
+    services.requeue_stale_queued_runs()
+    first = services.run_execute(run.pk, rows=minimal_rows())
+    assert first.status == RunStatus.DONE
+    results = SignalResult.objects.filter(run=run).count()
+    second = services.run_execute(run.pk, rows=minimal_rows(strong=12))
+    assert second.status == RunStatus.DONE and second.finished_at == first.finished_at
+    assert SignalResult.objects.filter(run=run).count() == results
+    executed = AuditEntry.objects.filter(
+        action="vigilance.signals.run.execute", object_id=str(run.pk)
+    )
+    assert executed.count() == 1
+
+
+def test_the_nightly_task_sends_a_lost_run_again_and_fails_a_lost_nightly_one(
+    analyst, cases, django_capture_on_commit_callbacks
+):
+    lost = _queued(ago=dt.timedelta(hours=1))
+    lost_nightly = _queued("nightly", ago=dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tonight = SignalRun.objects.get(pk=tasks.nightly_signal_run.call())
+    assert tonight.status == RunStatus.DONE, tonight.error
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.DONE and lost.requeue_count == 1, lost.error
+    assert SignalResult.objects.filter(run=lost).count() == lost.result_count >= 1
+    lost_nightly.refresh_from_db()
+    assert lost_nightly.status == RunStatus.FAILED
+    assert "replaced by the next nightly run" in lost_nightly.error
+    assert [e.outcome for e in _recoveries(lost_nightly)] == ["failed"]
