@@ -110,7 +110,7 @@ class Parses(dict):
 
     A code is parsed when its event's codes are listed (`codes_of`), again when it is
     commissioned and when its commissioner is checked: parsing each text once saves two
-    thirds of the parsing. `ParsedCode` is frozen, so sharing one is safe; the memo is
+    thirds of the parsing. `ParsedCode` is immutable, so sharing one is safe; the memo is
     cleared with the chunk (`StateBook.forget`), so memory stays flat."""
 
     def __missing__(self, text: str) -> code_parser.ParsedCode | None:
@@ -810,12 +810,17 @@ class _Json(dict):
     def adapt(self, value: Any) -> Any:
         if value is None:
             return None
-        if type(value) is list and len(value) <= 8 and all(type(m) is str for m in value):
-            key = tuple(value)  # text only: 1, 1.0 and True would be one key
-            text = self.get(key)
-            if text is None:
+        if type(value) is list and len(value) <= 8:
+            key = tuple(value)
+            try:
+                text = self.get(key)
+            except TypeError:  # unhashable members (objects, lists)
+                return json.dumps(value)
+            if text is not None:  # only text-only keys are stored, and no text equals 1 or True
+                return text
+            if all(type(m) is str for m in value):  # 1, 1.0 and True would be one key
                 text = self[key] = json.dumps(value)
-            return text
+                return text
         return json.dumps(value)
 
 

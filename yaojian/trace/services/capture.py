@@ -27,6 +27,7 @@ from yaojian.accounts.choices import EnterpriseRight
 from yaojian.audit import services as audit
 from yaojian.core.dbstats import refresh_statistics
 from yaojian.core.errors import DomainError, PermissionDenied, ValidationFailed
+from yaojian.core.heap import frozen_heap
 from yaojian.trace import epcis
 from yaojian.trace.choices import JobStatus
 from yaojian.trace.models import Anomaly, Batch, CaptureJob, CodeState, Event, EventCode
@@ -41,7 +42,7 @@ from yaojian.trace.services.apply import (
     insert_rows,
     values_where_in,
 )
-from yaojian.trace.services.prepare import Prepared, prepared_chunks
+from yaojian.trace.services.prepare import Prepared, prepared_chunks, prepared_chunks_aside
 
 CHUNK = 500
 CONTENT_TYPES = frozenset(
@@ -63,6 +64,11 @@ class CaptureRefused(DomainError):
 
 def max_bytes() -> int:
     return int(getattr(settings, "YAOJIAN_EPCIS_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def prepare_aside_from() -> int | None:
+    """Documents of this many bytes or more are prepared in a second process (None: never)."""
+    return getattr(settings, "YAOJIAN_EPCIS_PREPARE_ASIDE_BYTES", 1024 * 1024)
 
 
 def inbox() -> Path:
@@ -244,6 +250,7 @@ def capture_run(job_id: Any) -> CaptureJob:
     return job
 
 
+@frozen_heap()  # a large capture allocates enough to set off many full collections
 def _store_all(
     job: CaptureJob,
     problems: list[dict],
@@ -263,7 +270,12 @@ def _store_all(
     book = StateBook(job.sender)
     batch: list[Prepared] = []
     storing = True
-    for chunk in prepared_chunks(_events(job), CHUNK):
+    aside = prepare_aside_from()
+    if aside is not None and job.size >= aside:
+        source = prepared_chunks_aside(lambda: _events(job), CHUNK)
+    else:
+        source = prepared_chunks(_events(job), CHUNK)
+    for chunk in source:
         book.parses.update(chunk.parses)
         for item in chunk.items:
             if item.problems:

@@ -34,6 +34,14 @@ def _content_type(path: Path) -> str:
     return "application/xml" if path.suffix == ".xml" else "application/ld+json"
 
 
+@pytest.fixture(params=["inline", "aside"])
+def preparing(request, settings):
+    """Captures prepared in the storing process, and in a forked child (as large documents
+    are): the outcome must not differ."""
+    settings.YAOJIAN_EPCIS_PREPARE_ASIDE_BYTES = None if request.param == "inline" else 1
+    return request.param
+
+
 @pytest.fixture
 def sender(enterprises):
     return enterprises["donghu"]
@@ -71,7 +79,7 @@ def capture(client, bearer, body: bytes, content_type: str, behaviour: str = "ro
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", _documents(valid=True), ids=lambda p: p.name)
 def test_every_valid_conformance_document_is_captured_and_queryable(
-    client, bearer, path, django_capture_on_commit_callbacks
+    preparing, client, bearer, path, django_capture_on_commit_callbacks
 ):
     job = capture(
         client,
@@ -95,7 +103,7 @@ def test_every_valid_conformance_document_is_captured_and_queryable(
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", _documents(valid=False), ids=lambda p: p.name)
 def test_every_invalid_conformance_document_is_refused_with_reasons(
-    client, bearer, path, django_capture_on_commit_callbacks
+    preparing, client, bearer, path, django_capture_on_commit_callbacks
 ):
     job = capture(
         client,
@@ -112,7 +120,7 @@ def test_every_invalid_conformance_document_is_refused_with_reasons(
 
 @pytest.mark.django_db
 def test_the_same_document_twice_stores_nothing_twice(
-    client, bearer, django_capture_on_commit_callbacks
+    preparing, client, bearer, django_capture_on_commit_callbacks
 ):
     path = (
         CONFORMANCE
@@ -155,7 +163,7 @@ def test_a_different_event_under_a_stored_event_id_is_a_conflict(
 
 @pytest.mark.django_db
 def test_proceed_stores_the_valid_events_and_lists_the_others(
-    client, bearer, django_capture_on_commit_callbacks
+    preparing, client, bearer, django_capture_on_commit_callbacks
 ):
     document = json.loads(
         (
@@ -254,7 +262,7 @@ def test_capture_needs_a_token_with_the_trace_right(client, sender):
 
 @pytest.mark.django_db
 def test_a_truncated_document_fails_and_stores_nothing(
-    client, bearer, django_capture_on_commit_callbacks
+    preparing, client, bearer, django_capture_on_commit_callbacks
 ):
     path = (
         CONFORMANCE / "openepcis-test-resources/2.0/EPCIS/JSON/Capture/Documents/ObjectEvent.json"
