@@ -248,9 +248,10 @@ def _fetch_lookup(code: str) -> tuple | None:
         with connection.cursor() as cursor:
             cursor.execute(_lookup_sql(), [code])
             return cursor.fetchone()
-    connection.ensure_connection()
-    raw = connection.connection
     with connection.cursor() as cursor:
+        # read after the cursor: taking it may have replaced a connection that failed its
+        # health check by a new one, on which nothing is prepared yet
+        raw = connection.connection
         if raw not in _PREPARED:
             # no parameters given: the text goes as it is, $1 included
             cursor.execute(f"PREPARE {_STATEMENT} (text) AS {_lookup_sql().replace('%s', '$1')}")
