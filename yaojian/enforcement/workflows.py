@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.accounts.choices import EnterpriseRight, Role
+from yaojian.core import workflow
 from yaojian.core.errors import TransitionNotAllowed
 from yaojian.enforcement.choices import Status
 
 S = Status
-ENTERPRISE, REGULATOR = "enterprise", "regulator"
+ENTERPRISE, REGULATOR = workflow.ENTERPRISE, workflow.REGULATOR
 OFFICERS = frozenset({Role.CASE_OFFICER})
 HEADS = frozenset({Role.LEADER, Role.APPROVER})  # 负责人: the bureau's leaders and approvers
 OFFICERS_OR_HEADS = OFFICERS | HEADS
@@ -37,52 +38,42 @@ PREVIOUS = "<previous>"  # a target: the state before the step named by `undoes`
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    by: str
-    roles: frozenset[str] = frozenset()
-    right: str = ""
+class Transition(workflow.Transition):
     bureau: str = HANDLING
     undoes: str = ""
 
 
-def _t(
-    action,
-    label,
-    sources,
-    target,
-    by=REGULATOR,
-    roles=frozenset(),
-    right="",
-    bureau=HANDLING,
-    undoes="",
-):
-    return Transition(action, label, frozenset(sources), target, by, roles, right, bureau, undoes)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        _t("propose", gettext_lazy("Propose filing"), {""}, S.PROPOSED, roles=OFFICERS),
-        _t(
+WORKFLOW = workflow.Workflow(
+    [
+        Transition(
+            "propose",
+            gettext_lazy("Propose filing"),
+            {""},
+            S.PROPOSED,
+            roles=OFFICERS,
+        ),
+        Transition(
             "approve_filing",
             gettext_lazy("Approve filing (立案)"),
             {S.PROPOSED},
             S.INVESTIGATING,
             roles=HEADS,
         ),
-        _t("refuse_filing", gettext_lazy("Refuse filing"), {S.PROPOSED}, S.NOT_FILED, roles=HEADS),
-        _t(
+        Transition(
+            "refuse_filing",
+            gettext_lazy("Refuse filing"),
+            {S.PROPOSED},
+            S.NOT_FILED,
+            roles=HEADS,
+        ),
+        Transition(
             "notify",
             gettext_lazy("Serve the rights notice"),
             {S.INVESTIGATING},
             S.NOTIFIED,
             roles=OFFICERS,
         ),
-        _t(
+        Transition(
             "request_hearing",
             gettext_lazy("Request a hearing"),
             {S.NOTIFIED},
@@ -90,49 +81,49 @@ TRANSITIONS: dict[str, Transition] = {
             by=ENTERPRISE,
             right=EnterpriseRight.RESPOND,
         ),
-        _t(
+        Transition(
             "record_hearing_request",
             gettext_lazy("Record a hearing request received on paper"),
             {S.NOTIFIED},
             S.HEARING,
             roles=OFFICERS,
         ),
-        _t(
+        Transition(
             "finish_hearing",
             gettext_lazy("Record the hearing"),
             {S.HEARING},
             S.HEARD,
             roles=OFFICERS_OR_HEADS,
         ),
-        _t(
+        Transition(
             "decide",
             gettext_lazy("Decide"),
             {S.INVESTIGATING, S.NOTIFIED, S.HEARD},
             S.DECIDED,
             roles=HEADS,
         ),
-        _t(
+        Transition(
             "close",
             gettext_lazy("Close the case (结案)"),
             {S.DECIDED},
             S.CLOSED,
             roles=OFFICERS_OR_HEADS,
         ),
-        _t(
+        Transition(
             "annul",
             gettext_lazy("Annul or change the decision"),
             {S.DECIDED, S.CLOSED},
             S.ANNULLED,
             roles=HEADS,
         ),
-        _t(
+        Transition(
             "transfer_out",
             gettext_lazy("Transfer to the competent bureau (移送)"),
             {S.PROPOSED, S.INVESTIGATING},
             S.TRANSFERRING,
             roles=OFFICERS_OR_HEADS,
         ),
-        _t(
+        Transition(
             "accept_transfer",
             gettext_lazy("Accept the transferred case"),
             {S.TRANSFERRING},
@@ -140,7 +131,7 @@ TRANSITIONS: dict[str, Transition] = {
             roles=OFFICERS_OR_HEADS,
             bureau=RECEIVING,
         ),
-        _t(
+        Transition(
             "decline_transfer",
             gettext_lazy("Decline the transferred case"),
             {S.TRANSFERRING},
@@ -149,22 +140,17 @@ TRANSITIONS: dict[str, Transition] = {
             bureau=RECEIVING,
             undoes="transfer_out",
         ),
-    ]
-}
+    ],
+    statuses=Status,
+    refusal=gettext_lazy("“%(action)s” is not possible while the case is “%(status)s”."),
+    status_label=lambda status: Status(status).label if status else "—",
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 
 
 def check(action: str, status: str) -> Transition:
     """The transition for `action` from `status`, or TransitionNotAllowed naming both."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise TransitionNotAllowed(
-            _("“%(action)s” is not possible while the case is “%(status)s”.")
-            % {
-                "action": transition.label if transition else action,
-                "status": Status(status).label if status else "—",
-            }
-        )
-    return transition
+    return WORKFLOW.check(action, status)
 
 
 def target(transition: Transition, previous: str = "") -> str:
@@ -192,13 +178,8 @@ def in_charge(actor: Any, transition: Transition, case: Any) -> bool:
 
 
 def may(actor: Any, transition: Transition) -> bool:
-    if transition.by == ENTERPRISE:
-        return bool(
-            getattr(actor, "is_enterprise_user", False)
-            and actor.has_enterprise_right(transition.right)
-        )
-    return bool(getattr(actor, "is_regulator", False) and actor.has_role(*transition.roles))
+    return WORKFLOW.may(actor, transition)
 
 
 def available(actor: Any, status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources and may(actor, t)]
+    return WORKFLOW.available(actor, status)

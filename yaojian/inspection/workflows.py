@@ -17,139 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.accounts.choices import EnterpriseRight, Role
-from yaojian.core.errors import TransitionNotAllowed
+from yaojian.core import workflow
 from yaojian.inspection.choices import Status
 
 S = Status
-ENTERPRISE, REGULATOR = "enterprise", "regulator"
+ENTERPRISE, REGULATOR = workflow.ENTERPRISE, workflow.REGULATOR
 # who among the regulators with the roles: anyone, a member of the team, or the team or a leader
 ANYONE, TEAM, TEAM_OR_LEADER = "anyone", "team", "team_or_leader"
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    by: str
-    roles: frozenset[str] = frozenset()
+class Transition(workflow.Transition):
     who: str = ANYONE
-    right: str = ""
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition(
-            "schedule",
-            gettext_lazy("Schedule"),
-            frozenset({S.PENDING}),
-            S.SCHEDULED,
-            REGULATOR,
-            frozenset({Role.INSPECTOR, Role.LEADER, Role.APPROVER}),
-        ),
-        Transition(
-            "start",
-            gettext_lazy("Start the inspection"),
-            frozenset({S.SCHEDULED}),
-            S.IN_PROGRESS,
-            REGULATOR,
-            frozenset({Role.INSPECTOR}),
-            TEAM,
-        ),
-        Transition(
-            "submit",
-            gettext_lazy("Submit the checklist"),
-            frozenset({S.IN_PROGRESS}),
-            S.SUBMITTED,
-            REGULATOR,
-            frozenset({Role.INSPECTOR}),
-            TEAM,
-        ),
-        Transition(
-            "pass",
-            gettext_lazy("Pass"),
-            frozenset({S.SUBMITTED}),
-            S.CLOSED,
-            REGULATOR,
-            frozenset({Role.INSPECTOR, Role.LEADER}),
-            TEAM_OR_LEADER,
-        ),
-        Transition(
-            "require_rectification",
-            gettext_lazy("Require rectification"),
-            frozenset({S.SUBMITTED}),
-            S.RECTIFYING,
-            REGULATOR,
-            frozenset({Role.INSPECTOR, Role.LEADER}),
-            TEAM_OR_LEADER,
-        ),
-        Transition(
-            "refer",
-            gettext_lazy("Refer to a penalty case"),
-            frozenset({S.SUBMITTED, S.RECTIFYING, S.RECTIFICATION_SUBMITTED}),
-            S.CLOSED,
-            REGULATOR,
-            frozenset({Role.INSPECTOR, Role.LEADER}),
-            TEAM_OR_LEADER,
-        ),
-        Transition(
-            "submit_rectification",
-            gettext_lazy("Submit rectification evidence"),
-            frozenset({S.RECTIFYING}),
-            S.RECTIFICATION_SUBMITTED,
-            ENTERPRISE,
-            right=EnterpriseRight.RESPOND,
-        ),
-        Transition(
-            "accept_rectification",
-            gettext_lazy("Accept the rectification"),
-            frozenset({S.RECTIFICATION_SUBMITTED}),
-            S.CLOSED,
-            REGULATOR,
-            frozenset({Role.INSPECTOR, Role.LEADER}),
-            TEAM_OR_LEADER,
-        ),
-        Transition(
-            "return_rectification",
-            gettext_lazy("Return the rectification"),
-            frozenset({S.RECTIFICATION_SUBMITTED}),
-            S.RECTIFYING,
-            REGULATOR,
-            frozenset({Role.INSPECTOR, Role.LEADER}),
-            TEAM_OR_LEADER,
-        ),
-        Transition(
-            "cancel",
-            gettext_lazy("Cancel"),
-            frozenset({S.PENDING, S.SCHEDULED}),
-            S.CANCELLED,
-            REGULATOR,
-            frozenset({Role.LEADER, Role.APPROVER}),
-        ),
-    ]
-}
-
-
-def allowed(action: str, status: str) -> bool:
-    transition = TRANSITIONS.get(action)
-    return bool(transition and status in transition.sources)
-
-
-def check(action: str, status: str) -> Transition:
-    """The transition for `action` from `status`, or TransitionNotAllowed naming both."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise TransitionNotAllowed(
-            _("“%(action)s” is not possible while the inspection is “%(status)s”.")
-            % {"action": transition.label if transition else action, "status": Status(status).label}
-        )
-    return transition
 
 
 def on_team(actor: Any, inspection: Any) -> bool:
@@ -160,16 +42,10 @@ def on_team(actor: Any, inspection: Any) -> bool:
     return inspection.team.filter(pk=actor.pk).exists()
 
 
-def may(actor: Any, transition: Transition, inspection: Any = None) -> bool:
-    """Whether this account may take the transition (jurisdiction is checked by the selector)."""
+def _who(actor: Any, transition: Transition, inspection: Any) -> bool:
+    """The inspected enterprise's own accounts; the team, or a leader, for the steps that say so."""
     if transition.by == ENTERPRISE:
-        return bool(
-            getattr(actor, "is_enterprise_user", False)
-            and actor.has_enterprise_right(transition.right)
-            and (inspection is None or inspection.enterprise_id == actor.enterprise_id)
-        )
-    if not (getattr(actor, "is_regulator", False) and actor.has_role(*transition.roles)):
-        return False
+        return inspection is None or inspection.enterprise_id == actor.enterprise_id
     if transition.who == TEAM:
         return on_team(actor, inspection)
     if transition.who == TEAM_OR_LEADER:
@@ -177,10 +53,117 @@ def may(actor: Any, transition: Transition, inspection: Any = None) -> bool:
     return True
 
 
+WORKFLOW = workflow.Workflow(
+    [
+        Transition(
+            "schedule",
+            gettext_lazy("Schedule"),
+            {S.PENDING},
+            S.SCHEDULED,
+            REGULATOR,
+            {Role.INSPECTOR, Role.LEADER, Role.APPROVER},
+        ),
+        Transition(
+            "start",
+            gettext_lazy("Start the inspection"),
+            {S.SCHEDULED},
+            S.IN_PROGRESS,
+            REGULATOR,
+            roles={Role.INSPECTOR},
+            who=TEAM,
+        ),
+        Transition(
+            "submit",
+            gettext_lazy("Submit the checklist"),
+            {S.IN_PROGRESS},
+            S.SUBMITTED,
+            REGULATOR,
+            roles={Role.INSPECTOR},
+            who=TEAM,
+        ),
+        Transition(
+            "pass",
+            gettext_lazy("Pass"),
+            {S.SUBMITTED},
+            S.CLOSED,
+            REGULATOR,
+            roles={Role.INSPECTOR, Role.LEADER},
+            who=TEAM_OR_LEADER,
+        ),
+        Transition(
+            "require_rectification",
+            gettext_lazy("Require rectification"),
+            {S.SUBMITTED},
+            S.RECTIFYING,
+            REGULATOR,
+            roles={Role.INSPECTOR, Role.LEADER},
+            who=TEAM_OR_LEADER,
+        ),
+        Transition(
+            "refer",
+            gettext_lazy("Refer to a penalty case"),
+            {S.SUBMITTED, S.RECTIFYING, S.RECTIFICATION_SUBMITTED},
+            S.CLOSED,
+            REGULATOR,
+            roles={Role.INSPECTOR, Role.LEADER},
+            who=TEAM_OR_LEADER,
+        ),
+        Transition(
+            "submit_rectification",
+            gettext_lazy("Submit rectification evidence"),
+            {S.RECTIFYING},
+            S.RECTIFICATION_SUBMITTED,
+            ENTERPRISE,
+            right=EnterpriseRight.RESPOND,
+        ),
+        Transition(
+            "accept_rectification",
+            gettext_lazy("Accept the rectification"),
+            {S.RECTIFICATION_SUBMITTED},
+            S.CLOSED,
+            REGULATOR,
+            roles={Role.INSPECTOR, Role.LEADER},
+            who=TEAM_OR_LEADER,
+        ),
+        Transition(
+            "return_rectification",
+            gettext_lazy("Return the rectification"),
+            {S.RECTIFICATION_SUBMITTED},
+            S.RECTIFYING,
+            REGULATOR,
+            roles={Role.INSPECTOR, Role.LEADER},
+            who=TEAM_OR_LEADER,
+        ),
+        Transition(
+            "cancel",
+            gettext_lazy("Cancel"),
+            {S.PENDING, S.SCHEDULED},
+            S.CANCELLED,
+            REGULATOR,
+            {Role.LEADER, Role.APPROVER},
+        ),
+    ],
+    statuses=Status,
+    refusal=gettext_lazy("“%(action)s” is not possible while the inspection is “%(status)s”."),
+    who=_who,
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
+
+
+def allowed(action: str, status: str) -> bool:
+    return WORKFLOW.allowed(action, status)
+
+
+def check(action: str, status: str) -> Transition:
+    """The transition for `action` from `status`, or TransitionNotAllowed naming both."""
+    return WORKFLOW.check(action, status)
+
+
+def may(actor: Any, transition: Transition, inspection: Any = None) -> bool:
+    """Whether this account may take the transition (jurisdiction is checked by the selector)."""
+    return WORKFLOW.may(actor, transition, inspection)
+
+
 def available(actor: Any, inspection: Any) -> list[Transition]:
     """The steps this account may take now (the buttons a page offers)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if inspection.status in t.sources and may(actor, t, inspection)
-    ]
+    return WORKFLOW.available(actor, inspection.status, inspection)

@@ -6,40 +6,26 @@ TransitionNotAllowed and changes nothing. The table is tested exhaustively.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.accounts.choices import EnterpriseRight, Role
-from yaojian.core.errors import TransitionNotAllowed
+from yaojian.core import workflow
+from yaojian.core.workflow import Transition
 from yaojian.licensing.choices import Status
 
 S = Status
-ENTERPRISE, REGULATOR, SYSTEM = "enterprise", "regulator", "system"
+ENTERPRISE, REGULATOR, SYSTEM = workflow.ENTERPRISE, workflow.REGULATOR, workflow.SYSTEM
 REVIEWERS = frozenset({Role.REVIEWER, Role.APPROVER})
 DECIDERS = frozenset({Role.APPROVER, Role.LEADER})
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    by: str  # enterprise, regulator or system
-    roles: frozenset[str] = frozenset()  # regulators: any of these roles
-    right: str = ""  # enterprises: this delegated right
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
+WORKFLOW = workflow.Workflow(
+    [
         Transition(
             "submit",
             gettext_lazy("Submit"),
-            frozenset({S.DRAFT}),
+            {S.DRAFT},
             S.SUBMITTED,
             ENTERPRISE,
             right=EnterpriseRight.APPLY,
@@ -47,7 +33,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "withdraw",
             gettext_lazy("Withdraw"),
-            frozenset({S.DRAFT, S.SUBMITTED, S.CORRECTING, S.REVIEWING, S.INSPECTING}),
+            {S.DRAFT, S.SUBMITTED, S.CORRECTING, S.REVIEWING, S.INSPECTING},
             S.WITHDRAWN,
             ENTERPRISE,
             right=EnterpriseRight.APPLY,
@@ -55,7 +41,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "request_correction",
             gettext_lazy("Request corrections"),
-            frozenset({S.SUBMITTED}),
+            {S.SUBMITTED},
             S.CORRECTING,
             REGULATOR,
             REVIEWERS,
@@ -63,7 +49,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "answer_correction",
             gettext_lazy("Send the corrections"),
-            frozenset({S.CORRECTING}),
+            {S.CORRECTING},
             S.SUBMITTED,
             ENTERPRISE,
             right=EnterpriseRight.RESPOND,
@@ -71,7 +57,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "not_accept",
             gettext_lazy("Do not accept"),
-            frozenset({S.SUBMITTED}),
+            {S.SUBMITTED},
             S.NOT_ACCEPTED,
             REGULATOR,
             REVIEWERS,
@@ -79,7 +65,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "accept",
             gettext_lazy("Accept"),
-            frozenset({S.SUBMITTED}),
+            {S.SUBMITTED},
             S.REVIEWING,
             REGULATOR,
             REVIEWERS,
@@ -87,14 +73,14 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "auto_accept",
             gettext_lazy("Accepted by law (no answer within 5 working days)"),
-            frozenset({S.SUBMITTED}),
+            {S.SUBMITTED},
             S.REVIEWING,
             SYSTEM,
         ),
         Transition(
             "start_inspection",
             gettext_lazy("Send for on-site inspection"),
-            frozenset({S.REVIEWING}),
+            {S.REVIEWING},
             S.INSPECTING,
             REGULATOR,
             REVIEWERS,
@@ -102,23 +88,23 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "finish_inspection",
             gettext_lazy("Record the inspection"),
-            frozenset({S.INSPECTING}),
+            {S.INSPECTING},
             S.REVIEWING,
             REGULATOR,
-            frozenset({Role.INSPECTOR, Role.REVIEWER}),
+            {Role.INSPECTOR, Role.REVIEWER},
         ),
         Transition(
             "finish_review",
             gettext_lazy("Finish the review"),
-            frozenset({S.REVIEWING}),
+            {S.REVIEWING},
             S.DECIDING,
             REGULATOR,
-            frozenset({Role.REVIEWER}),
+            {Role.REVIEWER},
         ),
         Transition(
             "approve",
             gettext_lazy("Approve and issue"),
-            frozenset({S.DECIDING}),
+            {S.DECIDING},
             S.ISSUED,
             REGULATOR,
             DECIDERS,
@@ -126,7 +112,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "refuse",
             gettext_lazy("Refuse"),
-            frozenset({S.DECIDING}),
+            {S.DECIDING},
             S.REFUSED,
             REGULATOR,
             DECIDERS,
@@ -134,42 +120,31 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "approve_at_once",
             gettext_lazy("Approved at once (every pre-check passed)"),
-            frozenset({S.SUBMITTED}),
+            {S.SUBMITTED},
             S.ISSUED,
             SYSTEM,
         ),
-    ]
-}
+    ],
+    statuses=Status,
+    refusal=gettext_lazy("“%(action)s” is not possible while the application is “%(status)s”."),
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 
 
 def allowed(action: str, status: str) -> bool:
-    transition = TRANSITIONS.get(action)
-    return bool(transition and status in transition.sources)
+    return WORKFLOW.allowed(action, status)
 
 
 def check(action: str, status: str) -> Transition:
     """The transition for `action` from `status`, or TransitionNotAllowed naming both."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise TransitionNotAllowed(
-            _("“%(action)s” is not possible while the application is “%(status)s”.")
-            % {"action": transition.label if transition else action, "status": Status(status).label}
-        )
-    return transition
+    return WORKFLOW.check(action, status)
 
 
 def may(actor: Any, transition: Transition) -> bool:
     """Whether this account may take the transition (jurisdiction is checked by the selector)."""
-    if transition.by == SYSTEM:
-        return False
-    if transition.by == ENTERPRISE:
-        return bool(
-            getattr(actor, "is_enterprise_user", False)
-            and actor.has_enterprise_right(transition.right)
-        )
-    return bool(getattr(actor, "is_regulator", False) and actor.has_role(*transition.roles))
+    return WORKFLOW.may(actor, transition)
 
 
 def available(actor: Any, status: str) -> list[Transition]:
     """The steps this account may take now (the buttons a page offers)."""
-    return [t for t in TRANSITIONS.values() if status in t.sources and may(actor, t)]
+    return WORKFLOW.available(actor, status)

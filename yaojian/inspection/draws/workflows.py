@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.accounts.choices import Role
-from yaojian.core.errors import TransitionNotAllowed
+from yaojian.core import workflow
 from yaojian.inspection.draws.choices import PlanStatus
 
 S = PlanStatus
@@ -24,50 +23,39 @@ EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    by: str
+class Transition(workflow.Transition):
     roles: frozenset[str] = PLANNERS
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition("file", gettext_lazy("File with the bureau above"), EDITABLE, S.FILED, OWNER),
-        Transition("approve", gettext_lazy("Approve"), frozenset({S.FILED}), S.APPROVED, PARENT),
-        Transition(
-            "return", gettext_lazy("Return for revision"), frozenset({S.FILED}), S.RETURNED, PARENT
-        ),
-    ]
-}
 
 
 def deciding_bureau_id(plan: Any) -> int:
     return plan.bureau.parent_id or plan.bureau_id
 
 
-def check(action: str, status: str) -> Transition:
-    transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise TransitionNotAllowed(
-            _("“%(action)s” is not possible while the plan is “%(status)s”.")
-            % {
-                "action": transition.label if transition else action,
-                "status": PlanStatus(status).label,
-            }
-        )
-    return transition
-
-
-def may(actor: Any, transition: Transition, plan: Any) -> bool:
-    if not (getattr(actor, "is_regulator", False) and actor.has_role(*transition.roles)):
-        return False
+def _in_the_bureau(actor: Any, transition: Transition, plan: Any) -> bool:
     bureau_id = plan.bureau_id if transition.by == OWNER else deciding_bureau_id(plan)
     return actor.bureau_id == bureau_id
 
 
+WORKFLOW = workflow.Workflow(
+    [
+        Transition("file", gettext_lazy("File with the bureau above"), EDITABLE, S.FILED, OWNER),
+        Transition("approve", gettext_lazy("Approve"), {S.FILED}, S.APPROVED, PARENT),
+        Transition("return", gettext_lazy("Return for revision"), {S.FILED}, S.RETURNED, PARENT),
+    ],
+    statuses=PlanStatus,
+    refusal=gettext_lazy("“%(action)s” is not possible while the plan is “%(status)s”."),
+    who=_in_the_bureau,
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
+
+
+def check(action: str, status: str) -> Transition:
+    return WORKFLOW.check(action, status)
+
+
+def may(actor: Any, transition: Transition, plan: Any) -> bool:
+    return WORKFLOW.may(actor, transition, plan)
+
+
 def available(actor: Any, plan: Any) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if plan.status in t.sources and may(actor, t, plan)]
+    return WORKFLOW.available(actor, plan.status, plan)

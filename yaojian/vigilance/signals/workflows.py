@@ -2,6 +2,10 @@
 
 Every step is a `Transition` (action, from, to, guard); `signal_transition` in services checks
 it, applies it and writes a `SignalHistory` row. Tested exhaustively in tests/test_workflow.py.
+
+The table is a `core.workflow.Workflow` for what all tables share (steps by action, which are
+possible from a status). Who may review is one rule for every step (`access.can_act`), and the
+guards ask for a note or an action kind rather than a role, so the steps keep their own shape.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from yaojian.core.workflow import Workflow
 from yaojian.vigilance.signals.choices import SignalAction, SignalStatus
 
 S = SignalStatus
@@ -42,22 +47,21 @@ class Transition:
     guard: Callable[[str, str], dict[str, list[str]]] = _nothing
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
+WORKFLOW = Workflow(
+    [
         Transition("assess", _("Start assessment"), (S.NEW,), S.ASSESSING),
         Transition("validate", _("Validate"), (S.ASSESSING,), S.VALIDATED, _needs_note),
         Transition("refute", _("Refute"), (S.ASSESSING,), S.REFUTED, _needs_note),
         Transition("take_action", _("Record action"), (S.VALIDATED,), S.ACTIONED, _needs_action),
         Transition("reopen", _("Reopen"), (S.REFUTED,), S.ASSESSING, _needs_note),
-    )
-}
+    ]
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 
 
 def allowed(action: str, status: str) -> bool:
-    transition = TRANSITIONS.get(action)
-    return bool(transition and status in transition.sources)
+    return WORKFLOW.allowed(action, status)
 
 
 def available(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+    return WORKFLOW.leaving(status)
