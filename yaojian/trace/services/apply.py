@@ -416,7 +416,7 @@ class StateBook:
     # applying ------------------------------------------------------------------------------
 
     def apply(self, event: dict[str, Any], named: Codes, stored: Any) -> None:
-        """Move the codes `event` names; `stored` is the Event row (for anomalies)."""
+        """Move the codes `event` names; `stored` is the new event (for anomalies)."""
         at = event_time(event)
         step = bare(event.get("bizStep"))
         disposition = bare(event.get("disposition"))
@@ -686,16 +686,17 @@ class StateBook:
                 )
 
     def raise_anomaly(self, rule: str, code: str, stored: Any, evidence: dict) -> None:
-        self.anomalies.append(
-            Anomaly(
-                rule=rule,
-                code=code,
-                enterprise=self.sender,
-                event=stored,
-                region_code=self.sender.region_code,
-                evidence=evidence,
-            )
+        """`stored` is the capture's new event, not inserted yet: its id is given to the
+        anomaly (`raised_by`) once it is."""
+        anomaly = Anomaly(
+            rule=rule,
+            code=code,
+            enterprise=self.sender,
+            region_code=self.sender.region_code,
+            evidence=evidence,
         )
+        anomaly.raised_by = stored
+        self.anomalies.append(anomaly)
 
     # writing -------------------------------------------------------------------------------
 

@@ -223,7 +223,8 @@ def test_duplicate_commissioning(c):
     assert_ok(donghu.commission([cn(1)], when=at(30), ilmd={"cbvmda:lotNumber": "B9999"}))
     [found] = raised("duplicate_commissioning", cn(1))
     assert found.evidence["first_holder"] == donghu.enterprise.name
-    assert found.event is not None
+    # the anomaly points at the event that raised it: the second commissioning
+    assert found.event.body["ilmd"]["cbvmda:lotNumber"] == "B9999"
     assert state(cn(1)).batch_no == "B2601"  # the first commissioning stands
 
 
