@@ -568,8 +568,10 @@ def enterprise_register(
             kind="enterprise.verify",
             obj=enterprise,
             bureau=bureau,
-            title=_("Check a self-registered enterprise: %(name)s") % {"name": enterprise.name},
-            body=_("Compare the registration with the business licence and confirm it."),
+            title=lambda: (
+                _("Check a self-registered enterprise: %(name)s") % {"name": enterprise.name}
+            ),
+            body=lambda: _("Compare the registration with the business licence and confirm it."),
             link=reverse("registry:enterprise_detail", args=[enterprise.pk]),
             due_at=timezone.now() + timezone.timedelta(days=7),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -270,6 +271,20 @@ REMINDER_FROM = (12, 1)  # the State Council announces next year's holidays in N
 
 
 def _reminder_subject(year: int) -> str:
+    return _("Enter the %(year)s holidays for the statutory clock") % {"year": year}
+
+
+def _reminder_body(year: int) -> str:
+    return _(
+        "chinese_calendar has no statutory holidays or make-up working days for %(year)s and "
+        "no administrator has entered them: until they are, statutory limits count Monday to "
+        "Friday only, and deadlines that reach into %(year)s may be wrong. Enter them from the "
+        "State Council's notice of the year's holidays."
+    ) % {"year": year}
+
+
+def _legacy_subject(year: int) -> str:
+    """The subject reminders had when they were written in both languages at once."""
     return f"请录入{year}年节假日安排 / Enter the {year} holidays for the statutory clock"
 
 
@@ -279,7 +294,7 @@ def holiday_reminders(*, today: dt.date | None = None) -> list[int]:
     from yaojian.accounts.choices import UserKind
     from yaojian.accounts.models import User
     from yaojian.workbench.models import Message
-    from yaojian.workbench.services import notify
+    from yaojian.workbench.services import each_language, in_default_language, notify
 
     today = today or timezone.localdate()
     years = [today.year] if not clock.is_known(today.year) else []
@@ -292,22 +307,18 @@ def holiday_reminders(*, today: dt.date | None = None) -> list[int]:
     )
     reminded = []
     for year in years:
-        subject = _reminder_subject(year)
+        # in every language, each administrator reading their own
+        subject = each_language(partial(_reminder_subject, year))
+        body = each_language(partial(_reminder_body, year))
+        subjects = [in_default_language(subject), _legacy_subject(year)]
         try:
             link = f"{reverse('core:holidays')}?year={year}"
         except NoReverseMatch:
             link = ""
-        body = (
-            f"chinese_calendar 不含{year}年的法定节假日和调休上班日，管理员也尚未录入；"
-            f"在此之前法定时限按周一至周五计算，跨入{year}年的期限可能不准确。"
-            f"请按国务院办公厅的节假日安排通知录入。\n"
-            f"The statutory clock has no holidays or make-up working days for {year}: until "
-            f"they are entered, limits that reach into {year} count Monday to Friday only."
-        )
         sent = False
         for admin in admins:
             if Message.objects.filter(
-                recipient=admin, source=REMINDER_SOURCE, subject=subject
+                recipient=admin, source=REMINDER_SOURCE, subject__in=subjects
             ).exists():
                 continue
             with transaction.atomic():

@@ -512,14 +512,21 @@ def _act_as_users(generator: ProvinceGenerator, password: str) -> None:
         Enterprise.objects.filter(uscc=row.uscc).update(
             latitude=row.latitude, longitude=row.longitude
         )
+    # demo content, written in both languages of the interface: each reader reads their own
     for username in ("province", "city", "county", "enterprise"):
         user = User.objects.get(username=username)
         workbench.notify(
             user,
             source="platform",
             email=False,
-            subject="欢迎使用江西省智慧药品监管平台（演示）",
-            body="这是演示环境，数据均为虚构。This is a demo: every record is invented.",
+            subject={
+                "zh-hans": "欢迎使用江西省智慧药品监管平台（演示）",
+                "en": "Welcome to the Jiangxi smart drug-regulation platform (demo)",
+            },
+            body={
+                "zh-hans": "这是演示环境，数据均为虚构。",
+                "en": "This is a demo: every record is invented.",
+            },
         )
     county = Bureau.objects.get(region_code=DEMO_COUNTY)
     workbench.todo_post(
@@ -527,8 +534,16 @@ def _act_as_users(generator: ProvinceGenerator, password: str) -> None:
         kind="demo.review",
         bureau=county,
         role=Role.INSPECTOR,
-        title="复核辖区零售药店执业药师在岗情况（演示）",
-        body="逐家核对辖区零售药店的执业药师注册及在岗情况，发现挂证、不在岗的，记录并移交检查。",
+        title={
+            "zh-hans": "复核辖区零售药店执业药师在岗情况（演示）",
+            "en": "Check that the licensed pharmacists of the district's pharmacies are at work (demo)",
+        },
+        body={
+            "zh-hans": "逐家核对辖区零售药店的执业药师注册及在岗情况，发现挂证、不在岗的，记录并移交检查。",
+            "en": "Check each retail pharmacy's licensed pharmacists, registration and presence; "
+            "record any who only lend their certificate or are absent, and refer them for "
+            "inspection.",
+        },
         due_at=timezone.now() - timezone.timedelta(days=2),
     )
 

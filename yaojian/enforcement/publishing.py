@@ -294,8 +294,10 @@ def removal_apply(*, actor: Any, case_id: int, reason: str) -> RemovalApplicatio
     inbox.todo_post(
         source="enforcement",
         kind="case_removal",
-        title=_("Decide an application for early removal: %(number)s")
-        % {"number": case.decision_number},
+        title=lambda: (
+            _("Decide an application for early removal: %(number)s")
+            % {"number": case.decision_number}
+        ),
         link=case.get_absolute_url(),
         bureau=case.bureau,
         role=Role.LEADER,

@@ -412,15 +412,19 @@ def _accept(application: Application, actor: Any, action: str) -> Application:
         bureau=application.handling_bureau,
         role=Role.REVIEWER,
         due_at=_due(application.committed_deadline or application.deadline),
-        title=_("Review application %(number)s: %(matter)s")
-        % {"number": application.number, "matter": application.matter.name},
+        title=lambda: (
+            _("Review application %(number)s: %(matter)s")
+            % {"number": application.number, "matter": application.matter.name}
+        ),
         body=application.enterprise.name,
         link=application.get_absolute_url(),
     )
     _tell_applicant(
         application,
-        _("Your application %(number)s was accepted; the decision is due by %(date)s.")
-        % {"number": application.number, "date": application.deadline},
+        lambda: (
+            _("Your application %(number)s was accepted; the decision is due by %(date)s.")
+            % {"number": application.number, "date": application.deadline}
+        ),
     )
     return application
 
@@ -453,11 +457,13 @@ def application_request_correction(
     _close_todos(application, actor, kind="licensing.accept")
     _tell_applicant(
         application,
-        _("Application %(number)s needs corrections: %(items)s")
-        % {
-            "number": application.number,
-            "items": "；".join(f"{i['item']}（{i['reason']}）" for i in items),
-        },
+        lambda: (
+            _("Application %(number)s needs corrections: %(items)s")
+            % {
+                "number": application.number,
+                "items": "；".join(f"{i['item']}（{i['reason']}）" for i in items),
+            }
+        ),
     )
     return application
 
@@ -479,8 +485,10 @@ def application_not_accept(
     _close_todos(application, actor)
     _tell_applicant(
         application,
-        _("Application %(number)s was not accepted: %(reasons)s")
-        % {"number": application.number, "reasons": reasons},
+        lambda: (
+            _("Application %(number)s was not accepted: %(reasons)s")
+            % {"number": application.number, "reasons": reasons}
+        ),
     )
     return application
 
@@ -507,7 +515,9 @@ def application_start_inspection(*, actor: Any, application_id: int, note: str =
         bureau=application.handling_bureau,
         role=Role.INSPECTOR,
         due_at=timezone.now() + dt.timedelta(days=10),
-        title=_("On-site inspection for application %(number)s") % {"number": application.number},
+        title=lambda: (
+            _("On-site inspection for application %(number)s") % {"number": application.number}
+        ),
         body=f"{application.enterprise.name} · {application.enterprise.address}",
         link=application.get_absolute_url(),
     )
@@ -570,8 +580,10 @@ def application_finish_review(*, actor: Any, application_id: int, opinion: str) 
         bureau=application.handling_bureau,
         role=Role.APPROVER,
         due_at=_due(application.deadline),
-        title=_("Decide application %(number)s: %(matter)s")
-        % {"number": application.number, "matter": application.matter.name},
+        title=lambda: (
+            _("Decide application %(number)s: %(matter)s")
+            % {"number": application.number, "matter": application.matter.name}
+        ),
         body=opinion[:300],
         link=application.get_absolute_url(),
     )
@@ -596,15 +608,19 @@ def application_decide(
             _request_verification(application)
         _tell_applicant(
             application,
-            _("Application %(number)s was approved: licence %(licence)s is issued.")
-            % {"number": application.number, "licence": application.licence.number},
+            lambda: (
+                _("Application %(number)s was approved: licence %(licence)s is issued.")
+                % {"number": application.number, "licence": application.licence.number}
+            ),
         )
     else:
         _move(application, "refuse", actor, note=reasons, fields=fields)
         _tell_applicant(
             application,
-            _("Application %(number)s was refused: %(reasons)s (%(basis)s)")
-            % {"number": application.number, "reasons": reasons, "basis": basis},
+            lambda: (
+                _("Application %(number)s was refused: %(reasons)s (%(basis)s)")
+                % {"number": application.number, "reasons": reasons, "basis": basis}
+            ),
         )
     _close_todos(application, actor)
     return application
@@ -640,7 +656,9 @@ def extension_request(*, actor: Any, application_id: int, reason: str) -> Extens
         bureau=application.handling_bureau,
         role=Role.LEADER,
         due_at=_due(application.deadline),
-        title=_("Approve an extension for application %(number)s") % {"number": application.number},
+        title=lambda: (
+            _("Approve an extension for application %(number)s") % {"number": application.number}
+        ),
         body=reason,
         link=application.get_absolute_url(),
     )
@@ -667,8 +685,12 @@ def extension_approve(*, actor: Any, application_id: int) -> Application:
     _close_todos(application, actor, kind="licensing.extension")
     _tell_applicant(
         application,
-        _("The decision on application %(number)s is extended by %(n)d working days, to %(date)s.")
-        % {"number": application.number, "n": extension.days, "date": application.deadline},
+        lambda: (
+            _(
+                "The decision on application %(number)s is extended by %(n)d working days, to %(date)s."
+            )
+            % {"number": application.number, "n": extension.days, "date": application.deadline}
+        ),
     )
     audit.record(actor=actor, action="licensing.extension.approve", obj=application)
     return application
@@ -734,24 +756,33 @@ def clocks_refresh(today: dt.date | None = None) -> int:
     for application, left in zip(running, remaining, strict=True):
         if left > core_clock.warning_days(application.statutory_limit):
             continue
-        inbox.todo_post(
-            source="licensing",
-            kind="licensing.deadline",
-            obj=application,
-            bureau=application.handling_bureau,
-            due_at=_due(application.deadline),
-            title=(
-                _("Overdue: application %(number)s")
-                if left < 0
-                else _("Deadline near: application %(number)s")
-            )
-            % {"number": application.number},
-            body=_("%(n)d working days left (deadline %(date)s).")
-            % {"n": left, "date": application.deadline},
-            link=application.get_absolute_url(),
-        )
+        _warn_deadline(application, left)
         warned += 1
     return warned
+
+
+def _warn_deadline(application: Application, left: int) -> None:
+    def title() -> str:
+        text = (
+            _("Overdue: application %(number)s")
+            if left < 0
+            else _("Deadline near: application %(number)s")
+        )
+        return text % {"number": application.number}
+
+    inbox.todo_post(
+        source="licensing",
+        kind="licensing.deadline",
+        obj=application,
+        bureau=application.handling_bureau,
+        due_at=_due(application.deadline),
+        title=title,
+        body=lambda: (
+            _("%(n)d working days left (deadline %(date)s).")
+            % {"n": left, "date": application.deadline}
+        ),
+        link=application.get_absolute_url(),
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -899,8 +930,10 @@ def _approve_at_once(application: Application) -> None:
     _request_verification(application)
     _tell_applicant(
         application,
-        _("Application %(number)s was approved at once: %(licence)s is issued.")
-        % {"number": application.number, "licence": application.licence.number},
+        lambda: (
+            _("Application %(number)s was approved at once: %(licence)s is issued.")
+            % {"number": application.number, "licence": application.licence.number}
+        ),
     )
 
 
@@ -909,9 +942,11 @@ def _request_verification(application: Application) -> None:
     is followed by an on-site verification: the inspection module takes the request."""
     from yaojian.inspection.services import inspection_request
 
-    reason = _("Check on site that the facts promised in application %(number)s are true.") % {
-        "number": application.number
-    }
+    def reason() -> str:
+        return _("Check on site that the facts promised in application %(number)s are true.") % {
+            "number": application.number
+        }
+
     try:
         with transaction.atomic():
             inspection_request(
@@ -930,8 +965,10 @@ def _request_verification(application: Application) -> None:
             obj=application,
             bureau=application.handling_bureau,
             role=Role.INSPECTOR,
-            title=_("Verification inspection after an instant approval: %(name)s")
-            % {"name": application.enterprise.name},
+            title=lambda: (
+                _("Verification inspection after an instant approval: %(name)s")
+                % {"name": application.enterprise.name}
+            ),
             body=reason,
             link=application.get_absolute_url(),
         )
@@ -945,15 +982,19 @@ def _todo_for_acceptance(application: Application) -> None:
         bureau=application.handling_bureau,
         role=Role.REVIEWER,
         due_at=_due(clock.acceptance_due(application)),
-        title=_("Accept or correct application %(number)s: %(matter)s")
-        % {"number": application.number, "matter": application.matter.name},
+        title=lambda: (
+            _("Accept or correct application %(number)s: %(matter)s")
+            % {"number": application.number, "matter": application.matter.name}
+        ),
         body=application.enterprise.name,
         link=application.get_absolute_url(),
     )
     _tell_applicant(
         application,
-        _("Application %(number)s was received; the bureau answers by %(date)s.")
-        % {"number": application.number, "date": clock.acceptance_due(application)},
+        lambda: (
+            _("Application %(number)s was received; the bureau answers by %(date)s.")
+            % {"number": application.number, "date": clock.acceptance_due(application)}
+        ),
     )
 
 
@@ -963,16 +1004,19 @@ def _close_todos(application: Application, actor: Any, kind: str | None = None) 
     )
 
 
-def _tell_applicant(application: Application, text: str) -> None:
+def _tell_applicant(application: Application, text: inbox.Text) -> None:
+    """Tell the accounts that may follow the application; the text is subject and body alike
+    (a subject too long is cut by the inbox), given as `inbox.notify` takes texts."""
     link = reverse("licensing:my_application", args=[application.pk])
     recipients = application.enterprise.accounts.filter(is_active=True)
+    text = inbox.each_language(text)  # once, not once per account
     for user in recipients:
         if (
             user.is_enterprise_master
             or "apply" in user.enterprise_rights
             or user.pk == application.created_by_id
         ):
-            inbox.notify(user, source="licensing", subject=text[:200], body=text, link=link)
+            inbox.notify(user, source="licensing", subject=text, body=text, link=link)
 
 
 def _require_reasons(reasons: str, basis: str) -> None:

@@ -314,7 +314,7 @@ def _post_todo(case: Case) -> None:
         todo_post(
             source="vigilance",
             kind="adr_review",
-            title=_("Review serious adverse-reaction case %(n)s") % {"n": case.case_number},
+            title=lambda: _("Review serious adverse-reaction case %(n)s") % {"n": case.case_number},
             link=reverse("vigilance:case_detail", args=[case.pk]),
             bureau=bureau,
             due_at=timezone.make_aware(dt.datetime.combine(case.review_deadline, dt.time(18))),

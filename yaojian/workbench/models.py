@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yaojian.workbench.texts import in_active_language
+
 
 class TodoStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -24,8 +26,11 @@ class Todo(models.Model):
 
     source = models.CharField(_("module"), max_length=40)
     kind = models.CharField(_("kind"), max_length=60)
+    # the default language's text; `*_i18n` keep the text in each language (see texts.py)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("details"), blank=True)
+    title_i18n = models.JSONField(_("title in each language"), default=dict, blank=True)
+    body_i18n = models.JSONField(_("details in each language"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -72,7 +77,16 @@ class Todo(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's language."""
+        return in_active_language(self.title_i18n, self.title)
+
+    @property
+    def body_text(self) -> str:
+        return in_active_language(self.body_i18n, self.body)
 
     @property
     def role_label(self) -> str:
@@ -95,8 +109,11 @@ class Message(models.Model):
         related_name="messages",
     )
     source = models.CharField(_("module"), max_length=40)
+    # the default language's text; `*_i18n` keep the text in each language (see texts.py)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    subject_i18n = models.JSONField(_("subject in each language"), default=dict, blank=True)
+    body_i18n = models.JSONField(_("message in each language"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -109,4 +126,13 @@ class Message(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.subject_text
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the reader's language."""
+        return in_active_language(self.subject_i18n, self.subject)
+
+    @property
+    def body_text(self) -> str:
+        return in_active_language(self.body_i18n, self.body)

@@ -18,6 +18,15 @@ class TodoOut(Schema):
     object_type: str
     object_id: str
 
+    # in the caller's language (Accept-Language), as the pages show them
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.title_text
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.body_text
+
 
 class MessageOut(Schema):
     id: int
@@ -27,3 +36,11 @@ class MessageOut(Schema):
     link: str
     created_at: datetime
     read_at: datetime | None
+
+    @staticmethod
+    def resolve_subject(obj) -> str:
+        return obj.subject_text
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.body_text

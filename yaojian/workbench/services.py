@@ -1,4 +1,9 @@
-"""Posting to-dos and messages. Any module calls these; only this module writes the inboxes."""
+"""Posting to-dos and messages. Any module calls these; only this module writes the inboxes.
+
+Titles, subjects and bodies are `Text`s (see texts.py): a plain string, or a callable such as
+`lambda: _("Review %(n)s") % {"n": number}` rendered in every language so that each reader
+reads their own. The callable is called before todo_post/notify return.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,21 @@ from yaojian.audit import services as audit
 from yaojian.core.errors import NotFound
 from yaojian.workbench import selectors
 from yaojian.workbench.models import Message, Todo, TodoStatus
+from yaojian.workbench.texts import Text as Text
+from yaojian.workbench.texts import each_language as each_language
+from yaojian.workbench.texts import for_storage
+from yaojian.workbench.texts import in_default_language as in_default_language
+
+_TITLE_LENGTH = Todo._meta.get_field("title").max_length
+_SUBJECT_LENGTH = Message._meta.get_field("subject").max_length
 
 
 def todo_post(
     *,
     source: str,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     link: str = "",
     assignee: Any = None,
     bureau: Any = None,
@@ -27,7 +39,9 @@ def todo_post(
     due_at: dt.datetime | None = None,
     obj: Any = None,
 ) -> Todo:
-    """Put work in an inbox. Re-posting the same open work for the same object is a no-op."""
+    """Put work in an inbox. Re-posting the same open work for the same object is a no-op.
+
+    A title longer than its column is cut (in every language), not refused: the work is real."""
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     if obj is not None:
@@ -41,11 +55,15 @@ def todo_post(
         ).first()
         if existing:
             return existing
+    title, title_i18n = for_storage(title, limit=_TITLE_LENGTH)
+    body, body_i18n = for_storage(body)
     todo = Todo(
         source=source,
         kind=kind,
         title=title,
         body=body,
+        title_i18n=title_i18n,
+        body_i18n=body_i18n,
         link=link,
         assignee=assignee,
         bureau=bureau,
@@ -81,11 +99,26 @@ def todo_close(*, actor: Any, todo_id: int) -> Todo:
 
 
 def notify(
-    recipient: Any, *, source: str, subject: str, body: str = "", link: str = "", email: bool = True
+    recipient: Any,
+    *,
+    source: str,
+    subject: Text,
+    body: Text = "",
+    link: str = "",
+    email: bool = True,
 ) -> Message:
-    """The one way to tell a user something: the inbox, and e-mail after commit if they have one."""
+    """The one way to tell a user something: the inbox, and e-mail after commit if they have one
+    (in the default language: the platform does not know which language a user reads by mail)."""
+    subject, subject_i18n = for_storage(subject, limit=_SUBJECT_LENGTH)
+    body, body_i18n = for_storage(body)
     message = Message.objects.create(
-        recipient=recipient, source=source, subject=subject, body=body, link=link
+        recipient=recipient,
+        source=source,
+        subject=subject,
+        body=body,
+        subject_i18n=subject_i18n,
+        body_i18n=body_i18n,
+        link=link,
     )
     if email and recipient.email:
         transaction.on_commit(lambda: _send_email(message.pk))

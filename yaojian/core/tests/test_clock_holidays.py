@@ -280,6 +280,35 @@ def test_administrators_are_reminded_once_from_1_december(sysadmin, county_regul
     assert _reminders().count() == 2
 
 
+def test_the_reminder_reads_in_each_administrators_language(sysadmin):
+    from django.utils import translation
+
+    last = clock.CC_LAST_YEAR
+    with translation.override("en"):  # the nightly job may run in any language
+        services.holiday_reminders(today=D(last, 12, 1))
+    reminder = _reminders().get()
+    with translation.override("en"):
+        assert reminder.subject_text == f"Enter the {last + 1} holidays for the statutory clock"
+        assert f"for {last + 1} and no administrator" in reminder.body_text
+    with translation.override("zh-hans"):  # as the catalogue translates it
+        assert reminder.subject_text == services._reminder_subject(last + 1)
+        assert reminder.subject == reminder.subject_text  # the default language's column
+
+
+def test_a_reminder_sent_in_both_languages_at_once_is_not_sent_again(sysadmin):
+    from yaojian.workbench.services import notify
+
+    last = clock.CC_LAST_YEAR
+    notify(
+        sysadmin,
+        source=services.REMINDER_SOURCE,
+        subject=f"请录入{last + 1}年节假日安排 / Enter the {last + 1} holidays for the statutory clock",
+        email=False,
+    )
+    assert services.holiday_reminders(today=D(last, 12, 1)) == []
+    assert _reminders().count() == 1
+
+
 def test_no_reminder_once_the_year_is_entered(sysadmin):
     last = clock.CC_LAST_YEAR
     services.holiday_set(actor=sysadmin, day=D(last + 1, 1, 1), is_working_day=False, name="元旦")

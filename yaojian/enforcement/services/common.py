@@ -194,12 +194,15 @@ class _TimelineKey:
         self.pk = f"{case.pk}:{suffix}"
 
 
-def _tell_party(case: Case, subject: str, body: str = "") -> None:
+def _tell_party(case: Case, subject: inbox.Text, body: inbox.Text = "") -> None:
+    """Tell the party's accounts that may respond; texts as `inbox.notify` takes them."""
     from django.urls import reverse
 
     link = reverse("enforcement:my_case", args=[case.pk])
     from yaojian.accounts.choices import EnterpriseRight
 
+    # rendered in every language once, not once per account
+    subject, body = inbox.each_language(subject), inbox.each_language(body)
     for user in User.objects.filter(enterprise=case.enterprise, is_active=True):
         if not user.has_enterprise_right(EnterpriseRight.RESPOND):
             continue

@@ -172,7 +172,8 @@ def case_decide(*, actor: Any, case_id: int, reasons: str, text: str = "", **pen
         severity=Severity.ALERT if case.imposes_penalty else Severity.INFO,
     )
     _tell_party(
-        case, _("Administrative penalty decision: %(number)s") % {"number": case.decision_number}
+        case,
+        lambda: _("Administrative penalty decision: %(number)s") % {"number": case.decision_number},
     )
     if case.publication_state == PublicationState.DUE:
         from django.urls import reverse
@@ -180,7 +181,9 @@ def case_decide(*, actor: Any, case_id: int, reasons: str, text: str = "", **pen
         inbox.todo_post(
             source=SOURCE,
             kind="case_publish",
-            title=_("Publish the penalty decision %(number)s") % {"number": case.decision_number},
+            title=lambda: (
+                _("Publish the penalty decision %(number)s") % {"number": case.decision_number}
+            ),
             link=reverse("enforcement:case_detail", args=[case.pk]),
             bureau=case.bureau,
             role=Role.CASE_OFFICER,

@@ -117,8 +117,10 @@ def _source_todo(source: CaseSource) -> None:
     inbox.todo_post(
         source=SOURCE,
         kind="case_source",
-        title=_("Decide whether to file a case: %(enterprise)s")
-        % {"enterprise": source.enterprise.name},
+        title=lambda: (
+            _("Decide whether to file a case: %(enterprise)s")
+            % {"enterprise": source.enterprise.name}
+        ),
         body=source.summary[:500],
         link=reverse("enforcement:source_detail", args=[source.pk]),
         bureau=source.bureau,
@@ -287,7 +289,7 @@ def case_propose(
     inbox.todo_post(
         source=SOURCE,
         kind="case_filing",
-        title=_("Approve the filing of a case: %(title)s") % {"title": title},
+        title=lambda: _("Approve the filing of a case: %(title)s") % {"title": title},
         link=reverse("enforcement:case_detail", args=[case.pk]),
         bureau=case.bureau,
         role=Role.LEADER,
@@ -372,7 +374,9 @@ def case_transfer_out(*, actor: Any, case_id: int, bureau_code: str, reason: str
     inbox.todo_post(
         source=SOURCE,
         kind="case_transfer",
-        title=_("Accept a case transferred by %(bureau)s") % {"bureau": case.bureau.name},
+        title=lambda: (
+            _("Accept a case transferred by %(bureau)s") % {"bureau": case.bureau.display_name}
+        ),
         body=reason[:500],
         link=reverse("enforcement:case_detail", args=[case.pk]),
         bureau=target,
@@ -432,10 +436,10 @@ def case_decline_transfer(*, actor: Any, case_id: int, reason: str) -> Case:
     inbox.todo_post(
         source=SOURCE,
         kind="case_transfer_declined",
-        title=(
+        title=lambda: (
             _("%(bureau)s declined the transferred case: %(title)s")
-            % {"bureau": receiving.name if receiving else "", "title": case.title}
-        )[:200],
+            % {"bureau": receiving.display_name if receiving else "", "title": case.title}
+        ),
         body=reason[:500],
         link=reverse("enforcement:case_detail", args=[case.pk]),
         bureau=case.bureau,

@@ -173,14 +173,20 @@ def case_notify(
         penalty=case.proposed_penalty,
     )
     case.save()
-    body = _("You may state your case by %(date)s.") % {"date": case.statement_due}
-    if case.hearing_right:
-        body += " " + _("You may request a hearing by %(date)s.") % {
-            "date": case.hearing_request_due
-        }
+
+    def body() -> str:
+        text = _("You may state your case by %(date)s.") % {"date": case.statement_due}
+        if case.hearing_right:
+            text += " " + _("You may request a hearing by %(date)s.") % {
+                "date": case.hearing_request_due
+            }
+        return text
+
     _tell_party(
         case,
-        _("Notice of a proposed administrative penalty: %(number)s") % {"number": case.number},
+        lambda: (
+            _("Notice of a proposed administrative penalty: %(number)s") % {"number": case.number}
+        ),
         body,
     )
     _timeline(
@@ -224,13 +230,12 @@ def statement_submit(
         case.save(update_fields=["rights_waived_on"])
     _event(case, "statement", case.status, case.status, actor, "", waives_rest=bool(waives_rest))
     audit.record(actor=actor, action="enforcement.statement.submit", obj=case)
+    subject = inbox.each_language(
+        lambda: _("The party stated its case: %(number)s") % {"number": case.number}
+    )
     for officer in case.officers.all():
         inbox.notify(
-            officer,
-            source=SOURCE,
-            subject=_("The party stated its case: %(number)s") % {"number": case.number},
-            link=case.get_absolute_url(),
-            email=False,
+            officer, source=SOURCE, subject=subject, link=case.get_absolute_url(), email=False
         )
     return statement
 
@@ -287,13 +292,12 @@ def hearing_request(*, actor: Any, case_id: int) -> Hearing:
     case = _load(actor, case_id)
     workflows.check("request_hearing", case.status)
     hearing = _open_hearing(case, actor, clock.today(), "request_hearing")
+    subject = inbox.each_language(
+        lambda: _("The party requests a hearing: %(number)s") % {"number": case.number}
+    )
     for officer in case.officers.all():
         inbox.notify(
-            officer,
-            source=SOURCE,
-            subject=_("The party requests a hearing: %(number)s") % {"number": case.number},
-            link=case.get_absolute_url(),
-            email=False,
+            officer, source=SOURCE, subject=subject, link=case.get_absolute_url(), email=False
         )
     return hearing
 
@@ -351,9 +355,11 @@ def hearing_schedule(
     )
     _tell_party(
         case,
-        _("Notice of hearing: %(number)s") % {"number": case.number},
-        _("The hearing is held on %(when)s at %(place)s.")
-        % {"when": timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M"), "place": place},
+        lambda: _("Notice of hearing: %(number)s") % {"number": case.number},
+        lambda: (
+            _("The hearing is held on %(when)s at %(place)s.")
+            % {"when": timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M"), "place": place}
+        ),
     )
     return hearing
 

@@ -35,32 +35,40 @@ def clocks_refresh(today: dt.date | None = None) -> int:
     for case in (
         Case.objects.filter(due_on__lte=near).select_related("bureau").iterator(chunk_size=500)
     ):
-        late = case.due_on < today
-        inbox.todo_post(
-            source="enforcement",
-            kind="case_overdue" if late else "case_near_due",
-            title=(
-                _("Past its 90 days: %(case)s") if late else _("Decision due by %(date)s: %(case)s")
-            )
-            % {"case": case.number or case.title, "date": case.due_on},
-            link=reverse("enforcement:case_detail", args=[case.pk]),
-            bureau=case.bureau,
-            role=Role.LEADER if late else Role.CASE_OFFICER,
-            due_at=timezone.make_aware(dt.datetime.combine(case.due_on, dt.time(17, 30))),
-            obj=case,
-        )
+        _remind_due(case, late=case.due_on < today)
         touched += 1
     for case in Case.objects.filter(
         publication_state=PublicationState.DUE, publication_due__lt=today
     ).select_related("bureau"):
-        inbox.todo_post(
-            source="enforcement",
-            kind="case_publication_overdue",
-            title=_("Publication overdue: %(number)s") % {"number": case.decision_number},
-            link=reverse("enforcement:case_detail", args=[case.pk]),
-            bureau=case.bureau,
-            role=Role.LEADER,
-            obj=case,
-        )
+        _remind_publication(case)
         touched += 1
     return touched
+
+
+def _remind_due(case: Case, *, late: bool) -> None:
+    def title() -> str:
+        text = _("Past its 90 days: %(case)s") if late else _("Decision due by %(date)s: %(case)s")
+        return text % {"case": case.number or case.title, "date": case.due_on}
+
+    inbox.todo_post(
+        source="enforcement",
+        kind="case_overdue" if late else "case_near_due",
+        title=title,
+        link=reverse("enforcement:case_detail", args=[case.pk]),
+        bureau=case.bureau,
+        role=Role.LEADER if late else Role.CASE_OFFICER,
+        due_at=timezone.make_aware(dt.datetime.combine(case.due_on, dt.time(17, 30))),
+        obj=case,
+    )
+
+
+def _remind_publication(case: Case) -> None:
+    inbox.todo_post(
+        source="enforcement",
+        kind="case_publication_overdue",
+        title=lambda: _("Publication overdue: %(number)s") % {"number": case.decision_number},
+        link=reverse("enforcement:case_detail", args=[case.pk]),
+        bureau=case.bureau,
+        role=Role.LEADER,
+        obj=case,
+    )

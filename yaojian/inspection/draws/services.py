@@ -408,7 +408,9 @@ def plan_file(*, actor: Any, plan_id: int) -> DrawPlan:
     workbench.todo_post(
         source="inspection",
         kind="inspection.plan.decide",
-        title=_("Decide on the random-inspection plan %(number)s") % {"number": plan.number},
+        title=lambda: (
+            _("Decide on the random-inspection plan %(number)s") % {"number": plan.number}
+        ),
         link=plan.get_absolute_url(),
         bureau=plan.bureau.parent if plan.bureau.parent_id else plan.bureau,
         role=Role.LEADER,

@@ -174,10 +174,13 @@ def _timeline(
     )
 
 
-def _notify_enterprise(inspection: Inspection, subject: str, body: str = "") -> None:
+def _notify_enterprise(inspection: Inspection, subject: Any, body: Any = "") -> None:
+    """Tell the enterprise's accounts that may respond; texts as `notify` takes them."""
     from yaojian.accounts.choices import EnterpriseRight
-    from yaojian.workbench.services import notify
+    from yaojian.workbench.services import each_language, notify
 
+    # rendered in every language once, not once per account
+    subject, body = each_language(subject), each_language(body)
     for account in inspection.enterprise.accounts.filter(is_active=True, kind=UserKind.ENTERPRISE):
         if account.has_enterprise_right(EnterpriseRight.RESPOND):
             notify(

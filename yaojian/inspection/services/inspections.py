@@ -120,15 +120,23 @@ def _timeline_scheduled(inspection: Inspection, event: Any) -> None:
 
 
 def _tell_team(inspection: Inspection, members: list) -> None:
-    from yaojian.workbench.services import notify
+    from yaojian.workbench.services import each_language, notify
 
+    subject = each_language(
+        lambda: (
+            _("Inspection %(number)s of %(name)s is assigned to you")
+            % {"number": inspection.number, "name": inspection.enterprise.name}
+        )
+    )
+    body = each_language(
+        lambda: _("To be inspected by %(date)s.") % {"date": inspection.due_date or "—"}
+    )
     for member in members:
         notify(
             member,
             source="inspection",
-            subject=_("Inspection %(number)s of %(name)s is assigned to you")
-            % {"number": inspection.number, "name": inspection.enterprise.name},
-            body=_("To be inspected by %(date)s.") % {"date": inspection.due_date or "—"},
+            subject=subject,
+            body=body,
             link=_detail_link(inspection),
             email=False,
         )
@@ -136,17 +144,21 @@ def _tell_team(inspection: Inspection, members: list) -> None:
 
 @audit.audited("inspection.request")
 def inspection_request(
-    *, actor: Any, enterprise: Any, origin: str, origin_ref: str, reason: str
+    *, actor: Any, enterprise: Any, origin: str, origin_ref: str, reason: Any
 ) -> Inspection:
     """A pending inspection asked for by another module (a commitment-based licence to verify,
     a complaint, a traceability anomaly…) and a to-do for the enterprise's county bureau.
 
-    Asking again for the same origin and reference while one is open returns that one."""
-    from yaojian.workbench.services import todo_post
+    Asking again for the same origin and reference while one is open returns that one.
+    `reason` is a text as the inbox takes it (a callable renders it in each language): the
+    inspection keeps it in the default language, the to-do reads in its reader's language."""
+    from yaojian.workbench.services import each_language, in_default_language, todo_post
 
     if origin not in Origin.values:
         raise ValidationFailed.field("origin", _("Unknown origin of the inspection."))
-    if not (reason or "").strip():
+    reasons = {code: text.strip() for code, text in each_language(reason or "").items()}
+    reason = in_default_language(reasons)
+    if not reason:
         raise ValidationFailed.field("reason", _("Say why the inspection is needed."))
     existing = Inspection.objects.filter(
         enterprise=enterprise,
@@ -168,13 +180,11 @@ def inspection_request(
         status=S.PENDING,
         origin=origin,
         origin_ref=(origin_ref or "")[:100],
-        reason=reason.strip(),
+        reason=reason,
     )
     inspection.full_clean(exclude=["team"])
     inspection.save()
-    _event(
-        inspection, "request", "", S.PENDING, actor, note=reason.strip(), data={"origin": origin}
-    )
+    _event(inspection, "request", "", S.PENDING, actor, note=reason, data={"origin": origin})
     audit.record(
         actor=actor,
         action="inspection.request",
@@ -184,9 +194,11 @@ def inspection_request(
     todo_post(
         source="inspection",
         kind="inspection.schedule",
-        title=_("Schedule an inspection of %(name)s (%(origin)s)")
-        % {"name": enterprise.name, "origin": Origin(origin).label},
-        body=reason.strip(),
+        title=lambda: (
+            _("Schedule an inspection of %(name)s (%(origin)s)")
+            % {"name": enterprise.name, "origin": Origin(origin).label}
+        ),
+        body=reasons,
         link=_detail_link(inspection),
         bureau=bureau,
         role=Role.INSPECTOR,

@@ -53,11 +53,15 @@ CASE_SOURCE_PREFIX = "enforcement-source:"
 def _register_case(inspection: Inspection, actor: Any, note: str) -> str:
     """Refer to a penalty case: through the enforcement app when it is there, else a to-do for
     the bureau's case officers. Returns the case reference (empty for a to-do)."""
-    summary = _("Inspection %(number)s of %(name)s: %(note)s") % {
-        "number": inspection.number,
-        "name": inspection.enterprise.name,
-        "note": note,
-    }
+
+    def summary_text() -> str:
+        return _("Inspection %(number)s of %(name)s: %(note)s") % {
+            "number": inspection.number,
+            "name": inspection.enterprise.name,
+            "note": note,
+        }
+
+    summary = summary_text()  # the case source's record: one text
     try:
         from yaojian.enforcement.services import case_register_source
     except ImportError:
@@ -78,8 +82,10 @@ def _register_case(inspection: Inspection, actor: Any, note: str) -> str:
     todo_post(
         source="inspection",
         kind="inspection.case_referral",
-        title=_("Consider filing a penalty case: %(name)s") % {"name": inspection.enterprise.name},
-        body=summary,
+        title=lambda: (
+            _("Consider filing a penalty case: %(name)s") % {"name": inspection.enterprise.name}
+        ),
+        body=summary_text,
         link=_detail_link(inspection),
         bureau=inspection.bureau,
         role=Role.CASE_OFFICER,
@@ -150,7 +156,7 @@ def inspection_decide(
             obj=event,
         )
         _notify_enterprise(
-            inspection, _("Inspection %(number)s: passed") % {"number": inspection.number}
+            inspection, lambda: _("Inspection %(number)s: passed") % {"number": inspection.number}
         )
     elif outcome == Outcome.RECTIFY:
         if not has_findings:
@@ -188,9 +194,11 @@ def inspection_decide(
         )
         _notify_enterprise(
             inspection,
-            _("Inspection %(number)s: rectify by %(date)s")
-            % {"number": inspection.number, "date": inspection.rectification_deadline},
-            _("Submit your rectification statement and evidence on the portal."),
+            lambda: (
+                _("Inspection %(number)s: rectify by %(date)s")
+                % {"number": inspection.number, "date": inspection.rectification_deadline}
+            ),
+            lambda: _("Submit your rectification statement and evidence on the portal."),
         )
     else:
         if not note:
@@ -305,7 +313,9 @@ def rectification_submit(
     todo_post(
         source="inspection",
         kind="inspection.review_rectification",
-        title=_("Review the rectification of %(name)s") % {"name": inspection.enterprise.name},
+        title=lambda: (
+            _("Review the rectification of %(name)s") % {"name": inspection.enterprise.name}
+        ),
         body=statement[:300],
         link=_detail_link(inspection),
         assignee=inspection.lead,
@@ -357,7 +367,7 @@ def rectification_accept(*, actor: Any, inspection_id: int, note: str = "") -> I
     )
     _notify_enterprise(
         inspection,
-        _("Inspection %(number)s: rectification accepted") % {"number": inspection.number},
+        lambda: _("Inspection %(number)s: rectification accepted") % {"number": inspection.number},
     )
     _record_on_draw(inspection, actor, "rectified")
     return inspection
@@ -408,7 +418,7 @@ def rectification_return(
     )
     _notify_enterprise(
         inspection,
-        _("Inspection %(number)s: rectification returned") % {"number": inspection.number},
+        lambda: _("Inspection %(number)s: rectification returned") % {"number": inspection.number},
         reason,
     )
     return inspection
@@ -418,7 +428,6 @@ def rectifications_overdue_remind(today: dt.date | None = None) -> int:
     """The nightly reminder: a to-do for the lead of every rectification past its deadline
     (posting again while one is open changes nothing). Returns how many are overdue."""
     from yaojian.inspection.selectors import rectification_overdue_q
-    from yaojian.workbench.services import todo_post
 
     today = today or timezone.localdate()
     overdue = Inspection.objects.filter(rectification_overdue_q(today)).select_related(
@@ -426,16 +435,24 @@ def rectifications_overdue_remind(today: dt.date | None = None) -> int:
     )
     count = 0
     for inspection in overdue.iterator():
-        todo_post(
-            source="inspection",
-            kind="inspection.rectification_overdue",
-            title=_("Rectification overdue: %(name)s (due %(date)s)")
-            % {"name": inspection.enterprise.name, "date": inspection.rectification_deadline},
-            body=_("Decide: a further period, or referral to a penalty case."),
-            link=_detail_link(inspection),
-            assignee=inspection.lead,
-            bureau=None if inspection.lead_id else inspection.bureau,
-            obj=inspection,
-        )
+        _remind_rectification_overdue(inspection)
         count += 1
     return count
+
+
+def _remind_rectification_overdue(inspection: Inspection) -> None:
+    from yaojian.workbench.services import todo_post
+
+    todo_post(
+        source="inspection",
+        kind="inspection.rectification_overdue",
+        title=lambda: (
+            _("Rectification overdue: %(name)s (due %(date)s)")
+            % {"name": inspection.enterprise.name, "date": inspection.rectification_deadline}
+        ),
+        body=lambda: _("Decide: a further period, or referral to a penalty case."),
+        link=_detail_link(inspection),
+        assignee=inspection.lead,
+        bureau=None if inspection.lead_id else inspection.bureau,
+        obj=inspection,
+    )

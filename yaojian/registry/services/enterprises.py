@@ -158,8 +158,10 @@ def enterprise_verify(*, actor: Any, enterprise_id: int) -> Enterprise:
         workbench.notify(
             master,
             source="registry",
-            subject=_("Your enterprise registration was confirmed"),
-            body=_("%(bureau)s confirmed %(name)s.")
-            % {"bureau": regions.name(actor.bureau.region_code), "name": enterprise.name},
+            subject=lambda: _("Your enterprise registration was confirmed"),
+            body=lambda: (
+                _("%(bureau)s confirmed %(name)s.")
+                % {"bureau": regions.name(actor.bureau.region_code), "name": enterprise.name}
+            ),
         )
     return enterprise

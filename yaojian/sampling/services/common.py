@@ -108,12 +108,16 @@ def post_to_files(
     )
 
 
-def tell_enterprise(task: Task, subject: str, body: str = "") -> None:
+def tell_enterprise(task: Task, subject: Any, body: Any = "") -> None:
+    """Tell the enterprise's master accounts; texts as `notify` takes them (a callable is
+    rendered in each language, so each reader reads their own)."""
     from django.urls import reverse
 
     from yaojian.accounts.models import User
-    from yaojian.workbench.services import notify
+    from yaojian.workbench.services import each_language, notify
 
+    # rendered in every language once, not once per account
+    subject, body = each_language(subject), each_language(body)
     for user in User.objects.filter(
         enterprise_id=task.enterprise_id, is_enterprise_master=True, is_active=True
     ):

@@ -206,8 +206,10 @@ def result_enter(
             obj=task,
             bureau=task.bureau,
             role=Role.REVIEWER,
-            title=_("Serve the test result of %(number)s on %(enterprise)s")
-            % {"number": task.number, "enterprise": task.enterprise.name},
+            title=lambda: (
+                _("Serve the test result of %(number)s on %(enterprise)s")
+                % {"number": task.number, "enterprise": task.enterprise.name}
+            ),
             link=task.get_absolute_url(),
         )
     if conclusion == Conclusion.NON_CONFORMING and not retest:
@@ -237,12 +239,14 @@ def _open_risk_control(task: Task, failed: list[str]) -> RiskControl:
         bureau=task.bureau,
         role=Role.APPROVER,
         due_at=timezone.make_aware(dt.datetime.combine(control.due_on, dt.time(17, 30))),
-        title=_(
-            "Non-conforming: decide control measures for %(product)s batch %(batch)s by %(date)s"
-        )
-        % {"product": task.product_name, "batch": task.batch_no, "date": control.due_on},
-        body=_("%(enterprise)s · items failed: %(items)s")
-        % {"enterprise": task.enterprise.name, "items": "、".join(failed)},
+        title=lambda: (
+            _("Non-conforming: decide control measures for %(product)s batch %(batch)s by %(date)s")
+            % {"product": task.product_name, "batch": task.batch_no, "date": control.due_on}
+        ),
+        body=lambda: (
+            _("%(enterprise)s · items failed: %(items)s")
+            % {"enterprise": task.enterprise.name, "items": "、".join(failed)}
+        ),
         link=task.get_absolute_url(),
     )
     return control
@@ -278,23 +282,25 @@ def result_serve(*, actor: Any, task_id: int, served_on: dt.date | None = None) 
     from yaojian.workbench.services import todos_close_for
 
     todos_close_for(task, kind="sampling.serve", actor=person(actor))
-    if task.retest_deadline:
-        body = _(
-            "The sample of %(product)s batch %(batch)s did not conform (report %(report)s). "
-            "You may request a re-test until %(date)s (7 working days after receiving the result)."
-        ) % {
+
+    def body() -> str:
+        if task.retest_deadline:
+            return _(
+                "The sample of %(product)s batch %(batch)s did not conform (report %(report)s). "
+                "You may request a re-test until %(date)s (7 working days after receiving the result)."
+            ) % {
+                "product": task.product_name,
+                "batch": task.batch_no,
+                "report": first.report_number,
+                "date": task.retest_deadline,
+            }
+        return _("The sample of %(product)s batch %(batch)s conforms (report %(report)s).") % {
             "product": task.product_name,
             "batch": task.batch_no,
             "report": first.report_number,
-            "date": task.retest_deadline,
         }
-    else:
-        body = _("The sample of %(product)s batch %(batch)s conforms (report %(report)s).") % {
-            "product": task.product_name,
-            "batch": task.batch_no,
-            "report": first.report_number,
-        }
-    tell_enterprise(task, _("Sampling result %(number)s") % {"number": task.number}, body)
+
+    tell_enterprise(task, lambda: _("Sampling result %(number)s") % {"number": task.number}, body)
     return task
 
 
@@ -351,8 +357,10 @@ def retest_request(
         obj=task,
         bureau=lab.bureau,
         role=Role.ANALYST,
-        title=_("Re-test requested: %(product)s batch %(batch)s (%(number)s)")
-        % {"product": task.product_name, "batch": task.batch_no, "number": task.number},
+        title=lambda: (
+            _("Re-test requested: %(product)s batch %(batch)s (%(number)s)")
+            % {"product": task.product_name, "batch": task.batch_no, "number": task.number}
+        ),
         body=reason,
         link=task.get_absolute_url(),
     )
@@ -412,7 +420,9 @@ def _close(task: Task, actor: Any, action: str) -> Task:
         _refer_to_enforcement(task, actor, failed)
     tell_enterprise(
         task,
-        _("Sampling %(number)s is closed and its result published") % {"number": task.number},
+        lambda: (
+            _("Sampling %(number)s is closed and its result published") % {"number": task.number}
+        ),
     )
     return task
 

@@ -205,8 +205,13 @@ def task_create(
             "samplers": sorted(u.pk for u in qualified),
         },
     )
-    from yaojian.workbench.services import todo_post
+    from yaojian.workbench.services import each_language, todo_post
 
+    title = each_language(
+        lambda: (
+            _("Sample %(product)s batch %(batch)s") % {"product": product_name, "batch": batch_no}
+        )
+    )
     for sampler in qualified:
         todo_post(
             source=SOURCE,
@@ -214,8 +219,7 @@ def task_create(
             obj=task,
             assignee=sampler,
             due_at=timezone.make_aware(dt.datetime.combine(due_on, dt.time(17, 30))),
-            title=_("Sample %(product)s batch %(batch)s")
-            % {"product": product_name, "batch": batch_no},
+            title=title,
             body=f"{enterprise.name} · {enterprise.address}",
             link=task.get_absolute_url(),
         )
@@ -422,8 +426,10 @@ def task_send(*, actor: Any, task_id: int, place: str, received_by: str, note: s
         obj=task,
         bureau=task.lab.bureau,
         role=Role.ANALYST,
-        title=_("Receive sample %(number)s: %(product)s")
-        % {"number": task.number, "product": task.product_name},
+        title=lambda: (
+            _("Receive sample %(number)s: %(product)s")
+            % {"number": task.number, "product": task.product_name}
+        ),
         body=task.lab.name,
         link=task.get_absolute_url(),
     )
@@ -464,8 +470,10 @@ def task_receive(
         obj=task,
         bureau=task.lab.bureau,
         role=Role.ANALYST,
-        title=_("Test sample %(number)s: %(product)s")
-        % {"number": task.number, "product": task.product_name},
+        title=lambda: (
+            _("Test sample %(number)s: %(product)s")
+            % {"number": task.number, "product": task.product_name}
+        ),
         body=task.lab.name,
         link=task.get_absolute_url(),
     )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yaojian.trace.anomalies import RULES
+from yaojian.trace.anomalies import RULES, Rule
 from yaojian.trace.models import Anomaly
 
 logger = logging.getLogger(__name__)
@@ -24,10 +24,7 @@ logger = logging.getLogger(__name__)
 
 def publish(anomalies: Iterable[Anomaly]) -> int:
     """Post the anomalies just raised; returns how many enterprise/rule groups were posted."""
-    from yaojian.accounts.choices import Role
     from yaojian.accounts.models import Bureau
-    from yaojian.registry.services import timeline_post
-    from yaojian.workbench.services import todo_post
 
     groups: dict[tuple[int, str], list[Anomaly]] = defaultdict(list)
     for anomaly in anomalies:
@@ -38,46 +35,64 @@ def publish(anomalies: Iterable[Anomaly]) -> int:
         rule = RULES.get(rule_key)
         if rule is None:
             continue
-        enterprise = found[0].enterprise
-        codes = [a.code for a in found if a.code]
-        title = _("Traceability anomaly: %(rule)s") % {"rule": rule.name}
-        summary = _("%(count)d codes, e.g. %(codes)s. %(explanation)s") % {
-            "count": len(found),
-            "codes": ", ".join(codes[:3]) or "—",
-            "explanation": rule.explanation,
-        }
-        link = reverse("trace:overview") + f"?rule={rule_key}"
-        timeline_post(
-            source="trace",
-            kind="trace_alert",
-            title=title,
-            summary=summary,
-            enterprise=enterprise,
-            link=link,
-            severity="alert" if rule.severity == "critical" else "warning",
-        )
-        region = enterprise.region_code
+        region = found[0].enterprise.region_code
         if region not in bureaus:
             bureaus[region] = Bureau.objects.filter(region_code=region).first()
-        if bureaus[region] is not None:
-            todo_post(
-                source="trace",
-                kind=f"trace_anomaly:{rule_key}",
-                title=f"{title} · {enterprise.name}",
-                body=summary,
-                link=link,
-                bureau=bureaus[region],
-                role=Role.INSPECTOR,
-                obj=enterprise,
-            )
-        if rule.severity == "critical":
-            # counterfeit or diversion is suspected: the county bureau is asked to inspect
-            # (one open request per enterprise and rule)
-            _request_inspection(enterprise, rule_key, f"{title}. {summary}")
+        _publish_group(rule, found, bureaus[region])
     return len(groups)
 
 
-def _request_inspection(enterprise: Any, rule_key: str, reason: str) -> None:
+def _title(rule: Rule) -> str:
+    return _("Traceability anomaly: %(rule)s") % {"rule": rule.name}
+
+
+def _summary(rule: Rule, found: list[Anomaly]) -> str:
+    codes = [a.code for a in found if a.code]
+    return _("%(count)d codes, e.g. %(codes)s. %(explanation)s") % {
+        "count": len(found),
+        "codes": ", ".join(codes[:3]) or "—",
+        "explanation": rule.explanation,
+    }
+
+
+def _publish_group(rule: Rule, found: list[Anomaly], bureau: Any) -> None:
+    """One enterprise, one rule: a fact on its file, a to-do for its bureau (in each reader's
+    language), and for a critical rule a request for an inspection."""
+    from yaojian.accounts.choices import Role
+    from yaojian.registry.services import timeline_post
+    from yaojian.workbench.services import todo_post
+
+    enterprise = found[0].enterprise
+    link = reverse("trace:overview") + f"?rule={rule.key}"
+    timeline_post(
+        source="trace",
+        kind="trace_alert",
+        title=_title(rule),
+        summary=_summary(rule, found),
+        enterprise=enterprise,
+        link=link,
+        severity="alert" if rule.severity == "critical" else "warning",
+    )
+    if bureau is not None:
+        todo_post(
+            source="trace",
+            kind=f"trace_anomaly:{rule.key}",
+            title=lambda: f"{_title(rule)} · {enterprise.name}",
+            body=lambda: _summary(rule, found),
+            link=link,
+            bureau=bureau,
+            role=Role.INSPECTOR,
+            obj=enterprise,
+        )
+    if rule.severity == "critical":
+        # counterfeit or diversion is suspected: the county bureau is asked to inspect
+        # (one open request per enterprise and rule)
+        _request_inspection(
+            enterprise, rule.key, lambda: f"{_title(rule)}. {_summary(rule, found)}"
+        )
+
+
+def _request_inspection(enterprise: Any, rule_key: str, reason: Callable[[], str]) -> None:
     """Ask the inspection module for an inspection; a capture never fails because it cannot
     (no checklist configured for the enterprise's kind, say): the to-do above stands."""
     from yaojian.core.errors import DomainError

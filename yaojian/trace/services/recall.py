@@ -126,24 +126,33 @@ def _publish(actor: Any, recall: Recall, batches: list[Batch]) -> None:
 def _notify(recall: Recall) -> None:
     from yaojian.accounts.models import User
     from yaojian.registry.services import timeline_post
-    from yaojian.workbench.services import notify
+    from yaojian.workbench.services import each_language, notify
 
-    subject = _("Recall order %(number)s (level %(level)s): %(product)s") % {
-        "number": recall.number,
-        "level": recall.level,
-        "product": recall.product.name,
-    }
-    body = _(
-        "Stop selling and using the batches %(batches)s, and return or destroy every pack you "
-        "hold; report it with traceability events. Reason: %(reason)s"
-    ) % {"batches": ", ".join(b.batch_no for b in recall.batches.all()), "reason": recall.reason}
+    batches = ", ".join(b.batch_no for b in recall.batches.all())
+
+    def subject_text() -> str:
+        return _("Recall order %(number)s (level %(level)s): %(product)s") % {
+            "number": recall.number,
+            "level": recall.level,
+            "product": recall.product.name,
+        }
+
+    def body_text() -> str:
+        return _(
+            "Stop selling and using the batches %(batches)s, and return or destroy every pack "
+            "you hold; report it with traceability events. Reason: %(reason)s"
+        ) % {"batches": batches, "reason": recall.reason}
+
+    # the holders read the order in their own language; the files keep the language of now
+    subjects, bodies = each_language(subject_text), each_language(body_text)
+    subject, body = subject_text(), body_text()
     masters = User.objects.filter(
         enterprise_id__in=recall.holders.values("enterprise_id"),
         is_enterprise_master=True,
         is_active=True,
     )
     for user in masters:
-        notify(user, source="trace", subject=subject, body=body, link=reverse("portal:messages"))
+        notify(user, source="trace", subject=subjects, body=bodies, link=reverse("portal:messages"))
     link = reverse("trace:recall_detail", args=[recall.pk])
     for holder in recall.holders.select_related("enterprise"):
         timeline_post(

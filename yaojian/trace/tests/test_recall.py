@@ -147,3 +147,23 @@ def test_a_recall_is_published_on_the_portal_in_both_languages(c, province_regul
     ).json()
     assert english["title"] == f"Recall of {product}"
     assert ["Batches", "B2601"] in [list(row) for row in english["fields"]]
+
+
+def test_a_holder_reads_the_recall_order_in_its_own_language(c, province_regulator):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):  # issued by a regulator reading in English
+        recall = issue(province_regulator, c["batch"])
+    reader = Client()
+    reader.force_login(c["xihu"].user)
+    [english] = reader.get("/api/v1/messages", HTTP_ACCEPT_LANGUAGE="en").json()
+    [chinese] = reader.get("/api/v1/messages", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert english["subject"].startswith(f"Recall order {recall.number} (level II)")
+    assert english["body"].startswith("Stop selling and using the batches B2601")
+    assert chinese["subject"].startswith(f"召回令{recall.number}（II级）")
+    assert chinese["body"].startswith("请停止销售和使用批次B2601")
+    assert "含量测定不合格" in english["body"] and "含量测定不合格" in chinese["body"]
+    page = reader.get(reverse("portal:messages"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Recall order {recall.number}" in page

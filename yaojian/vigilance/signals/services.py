@@ -596,13 +596,24 @@ def _announce(run_id: int, signal_ids: list[int]) -> None:
     run = SignalRun.objects.get(pk=run_id)
     bureau = Bureau.objects.filter(region_code=settings.YAOJIAN_PROVINCE_CODE).first()
     signals = list(Signal.objects.filter(pk__in=signal_ids[:10]).order_by("id"))
-    body = "\n".join(f"{s.product} / {s.event} ({', '.join(s.methods)})" for s in signals)
-    if len(signal_ids) > 10:
-        body += "\n" + _("… and %(count)d more") % {"count": len(signal_ids) - 10}
+
+    def body() -> str:
+        # a coded event is named by its MedDRA PT in the reader's language
+        names = events.pt_names(s.event_code for s in signals)
+        lines = [
+            f"{s.product} / {names.get(s.event_code) or s.event} ({', '.join(s.methods)})"
+            for s in signals
+        ]
+        if len(signal_ids) > 10:
+            lines.append(_("… and %(count)d more") % {"count": len(signal_ids) - 10})
+        return "\n".join(lines)
+
     todo_post(
         source="vigilance",
         kind="signal_new",
-        title=_("%(count)d new adverse-reaction signal(s) to assess") % {"count": len(signal_ids)},
+        title=lambda: (
+            _("%(count)d new adverse-reaction signal(s) to assess") % {"count": len(signal_ids)}
+        ),
         body=body,
         link=reverse("vigilance:signal_list") + "?status=new",
         bureau=bureau,
