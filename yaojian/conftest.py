@@ -26,13 +26,11 @@ def english(settings):
 
 @pytest.fixture
 def province(db):
-    from yaojian.inspection.models import Checklist
-    from yaojian.inspection.standard import install_now
+    from yaojian.core import shipped
 
-    # Shipped checklists come with a data migration; a browser test before this one may have
-    # flushed them (transactional tests empty the tables), so put them back.
-    if not Checklist.objects.exists():
-        install_now()
+    # Shipped data comes with data migrations; a browser test before this one may have
+    # flushed it (transactional tests empty the tables), so put back what is missing.
+    shipped.install()
     return factories.create_bureau_tree()
 
 

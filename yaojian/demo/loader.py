@@ -553,16 +553,12 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%
 
 def _demo_applications(password: str) -> None:
     """Applications in every interesting state, made through the service hall's own services."""
-    from yaojian.inspection import standard as inspection_standard
+    from yaojian.core import shipped
     from yaojian.licensing import services as hall
-    from yaojian.licensing.catalogue import install
-    from yaojian.licensing.models import Matter
     from yaojian.registry import services as registers
 
-    # The shipped matters and checklists come with data migrations; a database emptied since
-    # (a test flush, a restore without them) gets the missing ones back, edited ones are kept.
-    install(Matter)
-    inspection_standard.install_now()  # instant approvals ask for a verification inspection
+    # the matters, and the checklists that instant approvals' verification inspections use
+    shipped.install()
 
     def fill_and_submit(user, code, *, route="normal", licence_number="", **form):
         application = hall.application_create(

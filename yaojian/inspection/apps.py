@@ -6,3 +6,4 @@ class InspectionConfig(AppConfig):
     name = "yaojian.inspection"
     label = "inspection"
     verbose_name = _("Inspections")
+    shipped_data = "yaojian.inspection.standard.install_now"  # see yaojian.core.shipped

@@ -6,3 +6,4 @@ class LicensingConfig(AppConfig):
     name = "yaojian.licensing"
     label = "licensing"
     verbose_name = _("Online service hall")
+    shipped_data = "yaojian.licensing.catalogue.install_now"  # see yaojian.core.shipped

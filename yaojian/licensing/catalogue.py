@@ -381,3 +381,9 @@ def install(matter_model) -> int:
     created = [matter_model(**spec) for spec in MATTERS if spec["code"] not in existing]
     matter_model.objects.bulk_create(created)
     return len(created)
+
+
+def install_now() -> int:
+    from yaojian.licensing.models import Matter
+
+    return install(Matter)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from yaojian.accounts.choices import Role
-from yaojian.licensing.catalogue import install
+from yaojian.core import shipped
 from yaojian.licensing.models import Matter
 from yaojian.testing import factories
 
@@ -13,7 +13,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def matters(db):
-    install(Matter)
+    shipped.install()
     return {m.code: m for m in Matter.objects.all()}
 
 
