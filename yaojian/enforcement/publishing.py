@@ -226,7 +226,7 @@ def case_publish(*, actor: Any, case_id: int) -> Case:
     _timeline(
         case,
         "published",
-        _("Penalty decision published: %(number)s") % {"number": case.decision_number},
+        lambda: _("Penalty decision published: %(number)s") % {"number": case.decision_number},
         severity="info",
     )
     return case

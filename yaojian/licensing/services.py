@@ -550,8 +550,13 @@ def application_finish_inspection(
         enterprise=application.enterprise,
         severity=Severity.INFO if passed else Severity.WARNING,
         link=application.get_absolute_url(),
-        title=_("On-site inspection for %(matter)s: %(result)s")
-        % {"matter": application.matter.name, "result": _("passed") if passed else _("not passed")},
+        title=lambda: (
+            _("On-site inspection for %(matter)s: %(result)s")
+            % {
+                "matter": application.matter.name,
+                "result": _("passed") if passed else _("not passed"),
+            }
+        ),
         summary=report,
     )
     return application

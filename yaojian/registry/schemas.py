@@ -199,6 +199,15 @@ class TimelineEventOut(Schema):
     enterprise_id: int | None
     product_id: int | None
 
+    # in the caller's language (Accept-Language), as the file's page shows them
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.title_text
+
+    @staticmethod
+    def resolve_summary(obj) -> str:
+        return obj.summary_text
+
 
 class ChangeOut(Schema):
     action: str

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yaojian.workbench.texts import in_active_language
+from yaojian.core.texts import in_active_language
 
 
 class TodoStatus(models.TextChoices):
@@ -26,7 +26,7 @@ class Todo(models.Model):
 
     source = models.CharField(_("module"), max_length=40)
     kind = models.CharField(_("kind"), max_length=60)
-    # the default language's text; `*_i18n` keep the text in each language (see texts.py)
+    # the default language's text; `*_i18n` keep the text in each language (see core/texts.py)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("details"), blank=True)
     title_i18n = models.JSONField(_("title in each language"), default=dict, blank=True)
@@ -109,7 +109,7 @@ class Message(models.Model):
         related_name="messages",
     )
     source = models.CharField(_("module"), max_length=40)
-    # the default language's text; `*_i18n` keep the text in each language (see texts.py)
+    # the default language's text; `*_i18n` keep the text in each language (see core/texts.py)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     subject_i18n = models.JSONField(_("subject in each language"), default=dict, blank=True)

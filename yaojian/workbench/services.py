@@ -1,6 +1,6 @@
 """Posting to-dos and messages. Any module calls these; only this module writes the inboxes.
 
-Titles, subjects and bodies are `Text`s (see texts.py): a plain string, or a callable such as
+Titles, subjects and bodies are `Text`s (see core/texts.py): a plain string, or a callable such as
 `lambda: _("Review %(n)s") % {"n": number}` rendered in every language so that each reader
 reads their own. The callable is called before todo_post/notify return.
 """
@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from yaojian.audit import services as audit
 from yaojian.core.errors import NotFound
+from yaojian.core.texts import Text as Text
+from yaojian.core.texts import each_language as each_language
+from yaojian.core.texts import for_storage
+from yaojian.core.texts import in_default_language as in_default_language
 from yaojian.workbench import selectors
 from yaojian.workbench.models import Message, Todo, TodoStatus
-from yaojian.workbench.texts import Text as Text
-from yaojian.workbench.texts import each_language as each_language
-from yaojian.workbench.texts import for_storage
-from yaojian.workbench.texts import in_default_language as in_default_language
 
 _TITLE_LENGTH = Todo._meta.get_field("title").max_length
 _SUBJECT_LENGTH = Message._meta.get_field("subject").max_length

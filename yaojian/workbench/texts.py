@@ -1,98 +1,23 @@
-"""To-dos and messages read in the reader's language.
+"""Moved to `yaojian.core.texts`: the registry's timeline keeps its texts per language too, and
+the registry does not import the workbench (the workbench builds on the registry).
+Kept importable here for code written against the old place."""
 
-A to-do or a message is written once, when the work or the news arises: often in a background
-task (the server's default language) or by someone who reads in another language than its
-recipient. So its text is rendered then in every language of settings.LANGUAGES and stored
-with it, and each reader sees the one of their active language. The default language's text
-also goes in the plain columns: search, sorting, e-mail and rows written before all read it.
+from yaojian.core.texts import (
+    Text,
+    each_language,
+    for_storage,
+    in_active_language,
+    in_default_language,
+    language_codes,
+    pick,
+)
 
-A text is given as one of:
-- a plain string: the same in every language (user data, such as a reason typed by an officer);
-- a callable returning the text, such as `lambda: _("Review %(n)s") % {"n": number}`: called
-  once per language under `translation.override`, so gettext and data-dependent names (a
-  bureau's name, a MedDRA term) come out in that language;
-- a lazy string (gettext_lazy, format_lazy), rendered the same way;
-- a mapping of language code to text, already rendered.
-"""
-
-from __future__ import annotations
-
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from django.conf import settings
-from django.utils import translation
-from django.utils.functional import Promise
-
-Text = str | Promise | Mapping[str, str] | Callable[[], Any]
-
-
-def language_codes() -> list[str]:
-    """The default language first, then every configured one."""
-    codes = [settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES)]
-    return list(dict.fromkeys(code.lower() for code in codes))
-
-
-def each_language(text: Text) -> dict[str, str]:
-    """The text in every configured language, keyed by language code."""
-    if isinstance(text, str):
-        return dict.fromkeys(language_codes(), text)
-    if isinstance(text, Mapping):
-        return {str(code).lower(): str(value) for code, value in text.items()}
-    if isinstance(text, Promise):
-        lazy = text
-        text = lambda: str(lazy)  # noqa: E731
-    if not callable(text):
-        raise TypeError(f"a to-do or message text cannot be {type(text).__name__}")
-    rendered = {}
-    for code in language_codes():
-        with translation.override(code):
-            rendered[code] = str(text())
-    return rendered
-
-
-def pick(texts: Mapping[str, str] | None, language: str | None) -> str:
-    """The text of `language` (or of a variant of it: "en-gb" reads "en"); "" if missing."""
-    if not texts or not language:
-        return ""
-    language = language.lower()
-    if texts.get(language):
-        return texts[language]
-    base = language.split("-")[0]
-    for code, value in texts.items():
-        if value and code.split("-")[0] == base:
-            return value
-    return ""
-
-
-def in_active_language(texts: Mapping[str, str] | None, stored: str) -> str:
-    """What a reader sees: their language's text, else the stored default-language text
-    (rows written before texts were kept per language, languages added since)."""
-    return pick(texts, translation.get_language()) or stored
-
-
-def _cut(value: str, limit: int | None) -> str:
-    if limit is None or len(value) <= limit:
-        return value
-    return value[: limit - 1] + "…"
-
-
-def for_storage(text: Text, *, limit: int | None = None) -> tuple[str, dict[str, str]]:
-    """(the default-language text for the plain column, the texts per language to keep).
-
-    Nothing is kept per language when every language reads the same (a plain string, or a
-    rendering that does not depend on the language): the plain column says it all. A title
-    longer than its column (`limit`) is cut, in every language alike."""
-    texts = {code: _cut(value, limit) for code, value in each_language(text).items()}
-    default = pick(texts, settings.LANGUAGE_CODE) or next(
-        (value for value in texts.values() if value), ""
-    )
-    if len(set(texts.values())) <= 1:
-        return default, {}
-    return default, texts
-
-
-def in_default_language(text: Text) -> str:
-    """The text in the default language: for a record that keeps one text (a reason on file)
-    while the to-do or message about it reads in each reader's language."""
-    return for_storage(text)[0]
+__all__ = [
+    "Text",
+    "each_language",
+    "for_storage",
+    "in_active_language",
+    "in_default_language",
+    "language_codes",
+    "pick",
+]

@@ -164,9 +164,14 @@ def _left_from(case: Case, action: str) -> str:
 
 
 def _timeline(
-    case: Case, kind_suffix: str, title: str, summary: str = "", severity=Severity.WARNING
+    case: Case,
+    kind_suffix: str,
+    title: inbox.Text,
+    summary: inbox.Text = "",
+    severity=Severity.WARNING,
 ):
-    """Put the fact on the enterprise's file (one event per step and case)."""
+    """Put the fact on the enterprise's file (one event per step and case); texts as
+    `timeline_post` takes them, so that each reader of the file reads their own language."""
     from yaojian.registry.services import timeline_post
 
     timeline_post(

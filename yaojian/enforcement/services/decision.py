@@ -159,16 +159,20 @@ def case_decide(*, actor: Any, case_id: int, reasons: str, text: str = "", **pen
     )
     clock.refresh(case)
     case.save()
-    summary = (
-        _("Fine %(fine)s yuan") % {"fine": f"{case.fine:,.2f}"}
-        if case.fine
-        else case.get_discretion_display()
-    )
+
+    def summary() -> str:
+        outcome = (
+            _("Fine %(fine)s yuan") % {"fine": f"{case.fine:,.2f}"}
+            if case.fine
+            else case.get_discretion_display()
+        )
+        return f"{case.title} · {outcome}"
+
     _timeline(
         case,
         "decided",
-        _("Administrative penalty decided: %(number)s") % {"number": case.decision_number},
-        f"{case.title} · {summary}",
+        lambda: _("Administrative penalty decided: %(number)s") % {"number": case.decision_number},
+        summary,
         severity=Severity.ALERT if case.imposes_penalty else Severity.INFO,
     )
     _tell_party(
@@ -298,7 +302,7 @@ def case_close(*, actor: Any, case_id: int, note: str = "") -> Case:
     _timeline(
         case,
         "closed",
-        _("Penalty case closed: %(number)s") % {"number": case.number},
+        lambda: _("Penalty case closed: %(number)s") % {"number": case.number},
         severity=Severity.INFO,
     )
     return case
@@ -326,7 +330,9 @@ def case_annul(*, actor: Any, case_id: int, reason: str) -> Case:
     _timeline(
         case,
         "annulled",
-        _("Penalty decision annulled or changed: %(number)s") % {"number": case.decision_number},
+        lambda: (
+            _("Penalty decision annulled or changed: %(number)s") % {"number": case.decision_number}
+        ),
         reason,
     )
     return case

@@ -318,7 +318,10 @@ def case_approve_filing(*, actor: Any, case_id: int, note: str = "") -> Case:
     source.save(update_fields=["status", "decided_on"])
     inbox.todos_close_for(case, kind="case_filing", actor=_person(actor))
     _timeline(
-        case, "filed", _("Penalty case filed: %(number)s") % {"number": case.number}, case.title
+        case,
+        "filed",
+        lambda: _("Penalty case filed: %(number)s") % {"number": case.number},
+        case.title,
     )
     return case
 

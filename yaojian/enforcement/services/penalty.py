@@ -192,7 +192,7 @@ def case_notify(
     _timeline(
         case,
         "notified",
-        _("Notice of proposed penalty served: %(number)s") % {"number": case.number},
+        lambda: _("Notice of proposed penalty served: %(number)s") % {"number": case.number},
     )
     return case
 

@@ -56,3 +56,22 @@ def test_the_party_reads_the_rights_notice_in_its_own_language(officers, approve
     assert case.hearing_right
     assert english["body"].endswith(f"You may request a hearing by {case.hearing_request_due}.")
     assert chinese["body"].endswith(f"您可在{case.hearing_request_due}前申请听证。")
+
+
+def test_the_case_on_the_enterprise_file_reads_in_each_readers_language(officers, approver, donghu):
+    with translation.override("en"):  # the officers read in English
+        case = f.filed(officers, approver, donghu)
+        case = f.notified(case, officers[0])
+    url = f"/api/v1/registry/enterprises/{donghu.pk}/file?kind=penalty"
+    english = [e["title"] for e in reader(approver, "en").get(url).json()["timeline"]]
+    chinese = reader(approver, "zh-hans").get(url).json()["timeline"]
+    assert english == [
+        f"Notice of proposed penalty served: {case.number}",
+        f"Penalty case filed: {case.number}",
+    ]
+    assert [e["title"] for e in chinese] == [
+        f"已送达行政处罚事先告知书：{case.number}",
+        f"已立案：{case.number}",
+    ]
+    # the case's title is the officers' words: the same for every reader
+    assert chinese[1]["summary"] == case.title

@@ -677,8 +677,11 @@ def _schedule(actor: Any, draw: Draw, selections: list[DrawSelection]) -> None:
         timeline_post(
             source="inspection",
             kind=TimelineKind.INSPECTION,
-            title=_("Drawn for a random inspection (%(draw)s)") % {"draw": draw.number},
-            summary=_("Items: %(items)s") % {"items": "、".join(selection.items)},
+            title=lambda: _("Drawn for a random inspection (%(draw)s)") % {"draw": draw.number},
+            # bound to this selection: a lambda in a loop would read the loop variable when called
+            summary=lambda items=selection.items: (
+                _("Items: %(items)s") % {"items": "、".join(items)}
+            ),
             enterprise=enterprise,
             link=draw.get_absolute_url(),
             obj=selection,

@@ -154,12 +154,14 @@ def _move(
 
 def _timeline(
     inspection: Inspection,
-    title: str,
+    title: Any,
     *,
-    summary: str = "",
+    summary: Any = "",
     obj: Any = None,
     severity: str = Severity.INFO,
 ) -> None:
+    """The fact on the enterprise's file; texts as `timeline_post` takes them (a callable is
+    rendered in each language, so each reader of the file reads their own)."""
     from yaojian.registry.services import timeline_post
 
     timeline_post(

@@ -111,10 +111,14 @@ def inspection_schedule(
 def _timeline_scheduled(inspection: Inspection, event: Any) -> None:
     _timeline(
         inspection,
-        _("Inspection %(number)s (%(kind)s) scheduled")
-        % {"number": inspection.number, "kind": inspection.get_kind_display()},
-        summary=_("Origin: %(origin)s. To be inspected by %(date)s.")
-        % {"origin": inspection.get_origin_display(), "date": inspection.due_date or "—"},
+        lambda: (
+            _("Inspection %(number)s (%(kind)s) scheduled")
+            % {"number": inspection.number, "kind": inspection.get_kind_display()}
+        ),
+        summary=lambda: (
+            _("Origin: %(origin)s. To be inspected by %(date)s.")
+            % {"origin": inspection.get_origin_display(), "date": inspection.due_date or "—"}
+        ),
         obj=event,
     )
 
@@ -246,9 +250,11 @@ def _start(inspection: Inspection, actor: Any) -> None:
     event = _move(inspection, "start", actor, fields=["started_at"])
     _timeline(
         inspection,
-        _("On-site inspection %(number)s (%(kind)s) started")
-        % {"number": inspection.number, "kind": inspection.get_kind_display()},
-        summary=_("Origin: %(origin)s.") % {"origin": inspection.get_origin_display()},
+        lambda: (
+            _("On-site inspection %(number)s (%(kind)s) started")
+            % {"number": inspection.number, "kind": inspection.get_kind_display()}
+        ),
+        summary=lambda: _("Origin: %(origin)s.") % {"origin": inspection.get_origin_display()},
         obj=event,
     )
 

@@ -151,8 +151,10 @@ def inspection_decide(
         event = _move(inspection, action, actor, note=note, fields=[*fields, "closed_at"])
         _timeline(
             inspection,
-            _("Inspection %(number)s passed") % {"number": inspection.number},
-            summary=_("No defect found (%(kind)s).") % {"kind": inspection.get_kind_display()},
+            lambda: _("Inspection %(number)s passed") % {"number": inspection.number},
+            summary=lambda: (
+                _("No defect found (%(kind)s).") % {"kind": inspection.get_kind_display()}
+            ),
             obj=event,
         )
         _notify_enterprise(
@@ -186,9 +188,11 @@ def inspection_decide(
         )
         _timeline(
             inspection,
-            _("Inspection %(number)s: rectification required by %(date)s")
-            % {"number": inspection.number, "date": inspection.rectification_deadline},
-            summary=_findings_summary(inspection),
+            lambda: (
+                _("Inspection %(number)s: rectification required by %(date)s")
+                % {"number": inspection.number, "date": inspection.rectification_deadline}
+            ),
+            summary=lambda: _findings_summary(inspection),
             obj=event,
             severity=Severity.WARNING,
         )
@@ -215,8 +219,11 @@ def inspection_decide(
         )
         _timeline(
             inspection,
-            _("Inspection %(number)s referred to a penalty case") % {"number": inspection.number},
-            summary=_findings_summary(inspection),
+            lambda: (
+                _("Inspection %(number)s referred to a penalty case")
+                % {"number": inspection.number}
+            ),
+            summary=lambda: _findings_summary(inspection),
             obj=event,
             severity=Severity.ALERT,
         )
@@ -306,8 +313,12 @@ def rectification_submit(
     )
     _timeline(
         inspection,
-        _("Rectification of inspection %(number)s submitted") % {"number": inspection.number},
-        summary=_("Within the deadline.") if rectification.on_time else _("After the deadline."),
+        lambda: (
+            _("Rectification of inspection %(number)s submitted") % {"number": inspection.number}
+        ),
+        summary=lambda: (
+            _("Within the deadline.") if rectification.on_time else _("After the deadline.")
+        ),
         obj=event,
     )
     todo_post(
@@ -361,8 +372,10 @@ def rectification_accept(*, actor: Any, inspection_id: int, note: str = "") -> I
     todos_close_for(inspection, kind="inspection.review_rectification", actor=_person(actor))
     _timeline(
         inspection,
-        _("Rectification of inspection %(number)s accepted; inspection closed")
-        % {"number": inspection.number},
+        lambda: (
+            _("Rectification of inspection %(number)s accepted; inspection closed")
+            % {"number": inspection.number}
+        ),
         obj=event,
     )
     _notify_enterprise(
@@ -411,7 +424,9 @@ def rectification_return(
     todos_close_for(inspection, kind="inspection.review_rectification", actor=_person(actor))
     _timeline(
         inspection,
-        _("Rectification of inspection %(number)s returned") % {"number": inspection.number},
+        lambda: (
+            _("Rectification of inspection %(number)s returned") % {"number": inspection.number}
+        ),
         summary=reason[:300],
         obj=event,
         severity=Severity.WARNING,

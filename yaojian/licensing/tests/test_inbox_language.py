@@ -62,3 +62,29 @@ def test_the_acceptance_message_is_in_the_applicants_language(matters, applicant
     ]
     page = reader(applicant, "en").get(reverse("portal:messages")).content.decode()
     assert f"Your application {application.number} was accepted" in page
+
+
+def test_the_inspection_on_the_enterprise_file_reads_in_each_language(
+    matters, applicant, city_staff, pharmacy
+):
+    application = draft(applicant)
+    services.application_submit(actor=applicant, application_id=application.pk)
+    services.application_accept(actor=city_staff["reviewer"], application_id=application.pk)
+    services.application_start_inspection(
+        actor=city_staff["reviewer"], application_id=application.pk
+    )
+    with translation.override("en"):  # the inspector reads in English
+        services.application_finish_inspection(
+            actor=city_staff["inspector"],
+            application_id=application.pk,
+            passed=False,
+            report="无执业药师在岗",
+        )
+    matter = application.matter.name
+    url = f"/api/v1/registry/enterprises/{pharmacy.pk}/file?kind=inspection"
+    [english] = reader(city_staff["reviewer"], "en").get(url).json()["timeline"]
+    [chinese] = reader(city_staff["reviewer"], "zh-hans").get(url).json()["timeline"]
+    assert english["title"] == f"On-site inspection for {matter}: not passed"
+    assert chinese["title"] == f"{matter}现场检查：不通过"
+    # the inspector's report is their own words, the same for every reader
+    assert english["summary"] == chinese["summary"] == "无执业药师在岗"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
+from yaojian.core.texts import in_active_language
 from yaojian.registry.choices import Severity, TimelineKind
 
 
@@ -37,8 +38,12 @@ class TimelineEvent(models.Model):
     severity = models.CharField(
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.INFO
     )
+    # the default language's text; `*_i18n` keep the text in each language (see core/texts.py),
+    # so that each reader of a file reads its facts in their own language, whoever posted them
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
+    title_i18n = models.JSONField(_("title in each language"), default=dict, blank=True)
+    summary_i18n = models.JSONField(_("summary in each language"), default=dict, blank=True)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     source = models.CharField(_("module"), max_length=40)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -71,4 +76,13 @@ class TimelineEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's language (the stored one for rows written before)."""
+        return in_active_language(self.title_i18n, self.title)
+
+    @property
+    def summary_text(self) -> str:
+        return in_active_language(self.summary_i18n, self.summary)

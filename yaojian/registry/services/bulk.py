@@ -37,6 +37,7 @@ from django.db import models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
 from yaojian.audit import services as audit
@@ -44,6 +45,7 @@ from yaojian.core import crypto, masking
 from yaojian.core.errors import PermissionDenied
 from yaojian.core.scoping import scope_of
 from yaojian.core.text import pinyin_initials
+from yaojian.core.texts import Text, each_language, for_storage
 from yaojian.core.validators import normalise_uscc, validate_resident_id
 from yaojian.registry import formats
 from yaojian.registry.choices import (
@@ -544,10 +546,19 @@ class EnterpriseWriter(Writer):
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     def timeline(self, actor, created, updated):
-        title = _("Imported into the register by %(bureau)s") % {"bureau": actor.organisation_label}
+        # the same words on every file: rendered in each language once, not once per row
+        title = each_language(
+            lambda: (
+                _("Imported into the register by %(bureau)s") % {"bureau": actor.organisation_label}
+            )
+        )
         return [
             _event(
-                TimelineKind.REGISTRATION, title, enterprise=o.obj, obj=o.obj, source="datacenter"
+                TimelineKind.REGISTRATION,
+                title,
+                enterprise=o.obj,
+                obj=o.obj,
+                source="datacenter",
             )
             for o in created
         ]
@@ -661,12 +672,14 @@ class LicenceWriter(Writer):
             events.append(
                 _event(
                     TimelineKind.LICENCE,
-                    _("%(licence)s %(number)s entered, valid until %(until)s")
-                    % {
-                        "licence": licence.get_kind_display(),
-                        "number": licence.number,
-                        "until": licence.valid_until or "—",
-                    },
+                    lambda licence=licence: (
+                        _("%(licence)s %(number)s entered, valid until %(until)s")
+                        % {
+                            "licence": licence.get_kind_display(),
+                            "number": licence.number,
+                            "until": licence.valid_until or "—",
+                        }
+                    ),
                     enterprise=licence.holder,
                     obj=licence,
                     source="datacenter",
@@ -680,13 +693,15 @@ class LicenceWriter(Writer):
             events.append(
                 _event(
                     TimelineKind.LICENCE,
-                    _("%(licence)s %(number)s: %(old)s → %(new)s")
-                    % {
-                        "licence": licence.get_kind_display(),
-                        "number": licence.number,
-                        "old": LicenceStatus(old).label if old in LicenceStatus.values else old,
-                        "new": licence.get_status_display(),
-                    },
+                    lambda licence=licence, old=old: (
+                        _("%(licence)s %(number)s: %(old)s → %(new)s")
+                        % {
+                            "licence": licence.get_kind_display(),
+                            "number": licence.number,
+                            "old": LicenceStatus(old).label if old in LicenceStatus.values else old,
+                            "new": licence.get_status_display(),
+                        }
+                    ),
                     enterprise=licence.holder,
                     severity=(
                         Severity.INFO if licence.status == LicenceStatus.VALID else Severity.WARNING
@@ -895,19 +910,21 @@ class ProductWriter(Writer):
         for outcome in created:
             product = outcome.obj
             for enterprise, role in (
-                (product.holder, _("holder")),
-                (product.manufacturer, _("manufacturer")),
+                (product.holder, gettext_lazy("holder")),
+                (product.manufacturer, gettext_lazy("manufacturer")),
             ):
                 if enterprise is not None:
                     events.append(
                         _event(
                             TimelineKind.PRODUCT,
-                            _("%(product)s (%(number)s) registered, as %(role)s")
-                            % {
-                                "product": product,
-                                "number": product.approval_number or "—",
-                                "role": role,
-                            },
+                            lambda product=product, role=role: (
+                                _("%(product)s (%(number)s) registered, as %(role)s")
+                                % {
+                                    "product": product,
+                                    "number": product.approval_number or "—",
+                                    "role": role,
+                                }
+                            ),
                             enterprise=enterprise,
                             product=product,
                             obj=product,
@@ -1089,8 +1106,10 @@ class PersonWriter(Writer):
         events = [
             _event(
                 TimelineKind.PERSON,
-                _("%(role)s %(name)s registered")
-                % {"role": o.obj.get_role_display(), "name": o.obj.name},
+                lambda person=o.obj: (
+                    _("%(role)s %(name)s registered")
+                    % {"role": person.get_role_display(), "name": person.name}
+                ),
                 enterprise=o.obj.enterprise,
                 obj=o.obj,
                 source="datacenter",
@@ -1103,8 +1122,10 @@ class PersonWriter(Writer):
                 events.append(
                     _event(
                         TimelineKind.PERSON,
-                        _("%(role)s %(name)s left")
-                        % {"role": outcome.obj.get_role_display(), "name": outcome.obj.name},
+                        lambda person=outcome.obj: (
+                            _("%(role)s %(name)s left")
+                            % {"role": person.get_role_display(), "name": person.name}
+                        ),
                         enterprise=outcome.obj.enterprise,
                         source="datacenter",
                     )
@@ -1112,9 +1133,12 @@ class PersonWriter(Writer):
         return events
 
 
+_TITLE_LENGTH = TimelineEvent._meta.get_field("title").max_length
+
+
 def _event(
     kind: str,
-    title: str,
+    title: Text,
     *,
     source: str,
     enterprise: Enterprise | None = None,
@@ -1122,11 +1146,14 @@ def _event(
     obj: Any = None,
     severity: str = Severity.INFO,
 ) -> TimelineEvent:
-    """A timeline event as `timeline_post` writes it (built here to be written in bulk)."""
+    """A timeline event as `timeline_post` writes it (built here to be written in bulk):
+    its title in every language (see core/texts.py)."""
+    title, title_i18n = for_storage(title, limit=_TITLE_LENGTH)
     return TimelineEvent(
         source=source,
         kind=kind,
-        title=str(title)[:200],
+        title=title,
+        title_i18n=title_i18n,
         enterprise=enterprise,
         product=product,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -85,7 +85,9 @@ def enterprise_create(
         kind=TimelineKind.REGISTRATION,
         enterprise=enterprise,
         obj=enterprise,
-        title=_("Entered in the register by %(bureau)s") % {"bureau": actor.organisation_label},
+        title=lambda: (
+            _("Entered in the register by %(bureau)s") % {"bureau": actor.organisation_label}
+        ),
     )
     return enterprise
 
@@ -104,7 +106,7 @@ def enterprise_create_unverified(**fields: Any) -> Enterprise:
         kind=TimelineKind.REGISTRATION,
         enterprise=enterprise,
         obj=enterprise,
-        title=_("Registered itself on the platform; awaiting the bureau's check"),
+        title=lambda: _("Registered itself on the platform; awaiting the bureau's check"),
     )
     return enterprise
 
@@ -150,7 +152,9 @@ def enterprise_verify(*, actor: Any, enterprise_id: int) -> Enterprise:
         source="registry",
         kind=TimelineKind.REGISTRATION,
         enterprise=enterprise,
-        title=_("Registration confirmed by %(bureau)s") % {"bureau": actor.organisation_label},
+        title=lambda: (
+            _("Registration confirmed by %(bureau)s") % {"bureau": actor.organisation_label}
+        ),
     )
     workbench.todos_close_for(enterprise, kind="enterprise.verify", actor=actor)
     master = enterprise.accounts.filter(is_enterprise_master=True).first()

@@ -110,12 +110,14 @@ def licence_create(*, actor: Any, holder_id: int, **fields: Any) -> Licence:
         kind=TimelineKind.LICENCE,
         enterprise=holder,
         obj=licence,
-        title=_("%(licence)s %(number)s entered, valid until %(until)s")
-        % {
-            "licence": licence.get_kind_display(),
-            "number": licence.number,
-            "until": licence.valid_until or "—",
-        },
+        title=lambda: (
+            _("%(licence)s %(number)s entered, valid until %(until)s")
+            % {
+                "licence": licence.get_kind_display(),
+                "number": licence.number,
+                "until": licence.valid_until or "—",
+            }
+        ),
     )
     return licence
 
@@ -142,13 +144,15 @@ def licence_update(*, actor: Any, licence_id: int, note: str = "", **changes: An
             kind=TimelineKind.LICENCE,
             enterprise=licence.holder,
             severity=Severity.INFO if licence.status == LicenceStatus.VALID else Severity.WARNING,
-            title=_("%(licence)s %(number)s: %(old)s → %(new)s")
-            % {
-                "licence": licence.get_kind_display(),
-                "number": licence.number,
-                "old": LicenceStatus(old_status).label,
-                "new": licence.get_status_display(),
-            },
+            title=lambda: (
+                _("%(licence)s %(number)s: %(old)s → %(new)s")
+                % {
+                    "licence": licence.get_kind_display(),
+                    "number": licence.number,
+                    "old": LicenceStatus(old_status).label,
+                    "new": licence.get_status_display(),
+                }
+            ),
             summary=note,
         )
     return licence

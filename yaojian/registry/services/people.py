@@ -81,8 +81,10 @@ def person_create(*, actor: Any, enterprise_id: int, id_number: str = "", **fiel
         kind=TimelineKind.PERSON,
         enterprise=enterprise,
         obj=person,
-        title=_("%(role)s %(name)s registered")
-        % {"role": person.get_role_display(), "name": person.name},
+        title=lambda: (
+            _("%(role)s %(name)s registered")
+            % {"role": person.get_role_display(), "name": person.name}
+        ),
     )
     return person
 
@@ -110,7 +112,9 @@ def person_update(
             source="registry",
             kind=TimelineKind.PERSON,
             enterprise=old_enterprise,
-            title=_("%(role)s %(name)s left")
-            % {"role": person.get_role_display(), "name": person.name},
+            title=lambda: (
+                _("%(role)s %(name)s left")
+                % {"role": person.get_role_display(), "name": person.name}
+            ),
         )
     return person

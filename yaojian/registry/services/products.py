@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yaojian.audit import services as audit
 from yaojian.core.errors import ValidationFailed
@@ -120,8 +121,8 @@ def product_create(
         extra_errors=product_errors(product),
     )
     for enterprise, role in (
-        (product.holder, _("holder")),
-        (product.manufacturer, _("manufacturer")),
+        (product.holder, gettext_lazy("holder")),
+        (product.manufacturer, gettext_lazy("manufacturer")),
     ):
         if enterprise:
             timeline_post(
@@ -130,8 +131,10 @@ def product_create(
                 enterprise=enterprise,
                 product=product,
                 obj=product,
-                title=_("%(product)s (%(number)s) registered, as %(role)s")
-                % {"product": product, "number": product.approval_number or "—", "role": role},
+                title=lambda role=role: (
+                    _("%(product)s (%(number)s) registered, as %(role)s")
+                    % {"product": product, "number": product.approval_number or "—", "role": role}
+                ),
             )
     return product
 

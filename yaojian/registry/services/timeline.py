@@ -1,4 +1,9 @@
-"""Posting into the files: the one way any module adds a fact to an enterprise's or product's file."""
+"""Posting into the files: the one way any module adds a fact to an enterprise's or product's file.
+
+Titles and summaries are `Text`s (see core/texts.py): a plain string for user data, or a
+callable such as `lambda: _("Inspection %(n)s passed") % {"n": number}`, rendered in every
+language before `timeline_post` returns, so that each reader of the file reads their own.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,19 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from yaojian.core.texts import Text, for_storage
 from yaojian.registry.choices import Severity
 from yaojian.registry.models import Enterprise, Product, TimelineEvent
+
+_TITLE_LENGTH = TimelineEvent._meta.get_field("title").max_length
 
 
 def timeline_post(
     *,
     source: str,
     kind: str,
-    title: str,
-    summary: str = "",
+    title: Text,
+    summary: Text = "",
     enterprise: Enterprise | None = None,
     product: Product | None = None,
     occurred_at: dt.datetime | None = None,
@@ -28,6 +36,7 @@ def timeline_post(
 
     `obj` is the record the fact is about (an inspection, a penalty…); posting the same kind
     of fact about the same record again returns the first event instead of a duplicate.
+    A title longer than its column is cut (in every language), not refused: the fact is real.
     """
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
@@ -44,8 +53,6 @@ def timeline_post(
     event = TimelineEvent(
         source=source,
         kind=kind,
-        title=title[:200],
-        summary=summary,
         enterprise=enterprise,
         product=product,
         link=link,
@@ -54,6 +61,8 @@ def timeline_post(
         severity=severity,
         region_code=enterprise.region_code if enterprise else "",
     )
+    event.title, event.title_i18n = for_storage(title, limit=_TITLE_LENGTH)
+    event.summary, event.summary_i18n = for_storage(summary)
     if occurred_at:
         event.occurred_at = occurred_at
     event.full_clean(validate_constraints=False)

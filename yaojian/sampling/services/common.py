@@ -90,9 +90,11 @@ def _number_field(model) -> str:
 
 
 def post_to_files(
-    task: Task, *, title: str, summary: str = "", obj: Any = None, severity: str = Severity.INFO
+    task: Task, *, title: Any, summary: Any = "", obj: Any = None, severity: str = Severity.INFO
 ) -> None:
-    """The fact lands on the enterprise's file and, where the product is known, the product's."""
+    """The fact lands on the enterprise's file and, where the product is known, the product's;
+    texts as `timeline_post` takes them (a callable is rendered in each language, so each
+    reader of the file reads their own)."""
     from yaojian.registry.services import timeline_post
 
     timeline_post(

@@ -187,15 +187,18 @@ def result_enter(
     failed = [i.item for i in cleaned if not i.conforming]
     post_to_files(
         task,
-        title=(
-            _("Re-test result: %(product)s, batch %(batch)s — %(conclusion)s")
-            if retest
-            else _("Test result: %(product)s, batch %(batch)s — %(conclusion)s")
-        )
-        % {"product": task.product_name, "batch": task.batch_no, "conclusion": conclusion.label},
-        summary=_("Report %(number)s by %(lab)s.")
-        % {"number": report_number, "lab": result.lab.name}
-        + (" " + _("Items failed: %(items)s.") % {"items": "、".join(failed)} if failed else ""),
+        title=lambda: (
+            (
+                _("Re-test result: %(product)s, batch %(batch)s — %(conclusion)s")
+                if retest
+                else _("Test result: %(product)s, batch %(batch)s — %(conclusion)s")
+            )
+            % {"product": task.product_name, "batch": task.batch_no, "conclusion": conclusion.label}
+        ),
+        summary=lambda: (
+            _("Report %(number)s by %(lab)s.") % {"number": report_number, "lab": result.lab.name}
+            + _failed_items(failed)
+        ),
         obj=result,
         severity=Severity.ALERT if failed else Severity.INFO,
     )
@@ -366,8 +369,10 @@ def retest_request(
     )
     post_to_files(
         task,
-        title=_("Re-test requested: %(product)s, batch %(batch)s")
-        % {"product": task.product_name, "batch": task.batch_no},
+        title=lambda: (
+            _("Re-test requested: %(product)s, batch %(batch)s")
+            % {"product": task.product_name, "batch": task.batch_no}
+        ),
         summary=reason,
     )
     return task
@@ -404,14 +409,15 @@ def _close(task: Task, actor: Any, action: str) -> Task:
     failed = [i.item for i in final.items.all() if not i.conforming] if final else []
     post_to_files(
         task,
-        title=_("Sampling closed: %(product)s, batch %(batch)s — %(conclusion)s")
-        % {
-            "product": task.product_name,
-            "batch": task.batch_no,
-            "conclusion": Conclusion(task.conclusion).label,
-        },
-        summary=_("The result is published.")
-        + (" " + _("Items failed: %(items)s.") % {"items": "、".join(failed)} if failed else ""),
+        title=lambda: (
+            _("Sampling closed: %(product)s, batch %(batch)s — %(conclusion)s")
+            % {
+                "product": task.product_name,
+                "batch": task.batch_no,
+                "conclusion": Conclusion(task.conclusion).label,
+            }
+        ),
+        summary=lambda: _("The result is published.") + _failed_items(failed),
         obj=task,
         severity=Severity.WARNING if failed else Severity.INFO,
     )
@@ -447,6 +453,13 @@ def _refer_to_enforcement(task: Task, actor: Any, failed: list[str]) -> None:
             "items": "、".join(failed) or "—",
         },
     )
+
+
+def _failed_items(failed: list[str]) -> str:
+    """The sentence naming the failed items, after a space; "" when every item conformed."""
+    if not failed:
+        return ""
+    return " " + _("Items failed: %(items)s.") % {"items": "、".join(failed)}
 
 
 def _bilingual(message, params: dict):
@@ -572,12 +585,14 @@ def _after_decision(task: Task, control: RiskControl, actor: Any) -> None:
     )
     post_to_files(
         task,
-        title=_("Control measures for %(product)s, batch %(batch)s: %(measure)s")
-        % {
-            "product": task.product_name,
-            "batch": task.batch_no,
-            "measure": Measure(control.measure).label,
-        },
+        title=lambda: (
+            _("Control measures for %(product)s, batch %(batch)s: %(measure)s")
+            % {
+                "product": task.product_name,
+                "batch": task.batch_no,
+                "measure": Measure(control.measure).label,
+            }
+        ),
         summary=control.note,
         obj=control,
         severity=Severity.WARNING,

@@ -362,18 +362,23 @@ def sample_record(
     todos_close_for(task, kind="sampling.sample", actor=person(actor))
     post_to_files(
         task,
-        title=_("Sampled: %(product)s, batch %(batch)s")
-        % {"product": task.product_name, "batch": task.batch_no},
-        summary=_(
-            "Sampling record %(number)s; %(n)d %(unit)s bought for %(price)s yuan; sent to %(lab)s."
-        )
-        % {
-            "number": sample.record_number,
-            "n": quantity,
-            "unit": task.unit,
-            "price": price,
-            "lab": task.lab.name,
-        },
+        title=lambda: (
+            _("Sampled: %(product)s, batch %(batch)s")
+            % {"product": task.product_name, "batch": task.batch_no}
+        ),
+        summary=lambda: (
+            _(
+                "Sampling record %(number)s; %(n)d %(unit)s bought for %(price)s yuan; "
+                "sent to %(lab)s."
+            )
+            % {
+                "number": sample.record_number,
+                "n": quantity,
+                "unit": task.unit,
+                "price": price,
+                "lab": task.lab.name,
+            }
+        ),
         obj=sample,
     )
     return sample

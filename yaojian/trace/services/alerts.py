@@ -67,8 +67,8 @@ def _publish_group(rule: Rule, found: list[Anomaly], bureau: Any) -> None:
     timeline_post(
         source="trace",
         kind="trace_alert",
-        title=_title(rule),
-        summary=_summary(rule, found),
+        title=lambda: _title(rule),
+        summary=lambda: _summary(rule, found),
         enterprise=enterprise,
         link=link,
         severity="alert" if rule.severity == "critical" else "warning",

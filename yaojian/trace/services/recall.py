@@ -143,9 +143,8 @@ def _notify(recall: Recall) -> None:
             "you hold; report it with traceability events. Reason: %(reason)s"
         ) % {"batches": batches, "reason": recall.reason}
 
-    # the holders read the order in their own language; the files keep the language of now
+    # rendered in every language once: the holders and the readers of the files read their own
     subjects, bodies = each_language(subject_text), each_language(body_text)
-    subject, body = subject_text(), body_text()
     masters = User.objects.filter(
         enterprise_id__in=recall.holders.values("enterprise_id"),
         is_enterprise_master=True,
@@ -158,8 +157,8 @@ def _notify(recall: Recall) -> None:
         timeline_post(
             source="trace",
             kind="recall",
-            title=subject,
-            summary=body,
+            title=subjects,
+            summary=bodies,
             enterprise=holder.enterprise,
             link=link,
             obj=recall,
@@ -168,8 +167,8 @@ def _notify(recall: Recall) -> None:
     timeline_post(
         source="trace",
         kind="recall",
-        title=subject,
-        summary=body,
+        title=subjects,
+        summary=bodies,
         product=recall.product,
         link=link,
         obj=recall,

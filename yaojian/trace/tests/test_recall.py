@@ -167,3 +167,29 @@ def test_a_holder_reads_the_recall_order_in_its_own_language(c, province_regulat
     assert "含量测定不合格" in english["body"] and "含量测定不合格" in chinese["body"]
     page = reader.get(reverse("portal:messages"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"Recall order {recall.number}" in page
+
+
+def test_the_recall_on_the_files_reads_in_each_readers_language(c, province_regulator):
+    from django.test import Client
+    from django.utils import translation
+
+    with translation.override("en"):  # issued by someone reading in English
+        recall = issue(province_regulator, c["batch"])
+    product = recall.product.name
+    english_title = f"Recall order {recall.number} (level II): {product}"
+    chinese_title = f"召回令{recall.number}（II级）：{product}"
+    for url in (
+        f"/api/v1/registry/enterprises/{c['xihu'].enterprise.pk}/file?kind=recall",
+        f"/api/v1/registry/products/{recall.product.pk}/file?kind=recall",
+    ):
+        texts = {}
+        for language in ("en", "zh-hans"):
+            reader = Client(HTTP_ACCEPT_LANGUAGE=language)
+            reader.force_login(province_regulator)
+            [texts[language]] = reader.get(url).json()["timeline"]
+        assert texts["en"]["title"] == english_title
+        assert texts["zh-hans"]["title"] == chinese_title
+        assert texts["en"]["summary"].startswith("Stop selling and using the batches")
+        assert "含量测定不合格" in texts["en"]["summary"]
+        assert "Stop selling" not in texts["zh-hans"]["summary"]
+        assert "含量测定不合格" in texts["zh-hans"]["summary"]

@@ -706,10 +706,16 @@ def _post_to_product_file(signal_id: int) -> None:
             figures += f", EBGM={r.ebgm:.2f} (EB05 {r.eb05:.2f})"
         if r.prr is not None:
             figures += f", PRR={r.prr:.2f}"
+
+    def title() -> str:
+        # a coded event is named by its MedDRA PT in the reader's language
+        name = events.pt_names([signal.event_code]).get(signal.event_code) or signal.event
+        return _("Validated safety signal: %(event)s") % {"event": name}
+
     timeline_post(
         source="vigilance",
         kind="signal",
-        title=_("Validated safety signal: %(event)s") % {"event": signal.event},
+        title=title,
         summary=(signal.conclusion + ("\n" + figures if figures else ""))[:2000],
         enterprise=product.holder if getattr(product, "holder_id", None) else None,
         product=product,
