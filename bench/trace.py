@@ -47,6 +47,7 @@ from bench.registry import percentile
 from yaojian.accounts import services as accounts
 from yaojian.accounts.models import User
 from yaojian.audit.services import Actor
+from yaojian.core.management.commands import serve
 from yaojian.registry.models import Enterprise, Licence
 from yaojian.trace import selectors
 from yaojian.trace.models import Batch, CodeRule, CodeState, Event, EventCode
@@ -59,8 +60,9 @@ TARGET_VERIFY_RATE = 1000.0
 TARGET_RECALL = 0.200
 EPCS_PER_EVENT = 10
 CLIENT_THREADS = int(os.environ.get("YAOJIAN_BENCH_CLIENTS", "8"))
-SERVER_WORKERS = int(os.environ.get("YAOJIAN_BENCH_WORKERS", "2"))
-SERVER_THREADS = int(os.environ.get("YAOJIAN_BENCH_THREADS", "4"))
+# as `yaojian serve` runs by default, unless told otherwise
+SERVER_WORKERS = int(os.environ.get("YAOJIAN_BENCH_WORKERS") or serve.default_workers())
+SERVER_THREADS = int(os.environ.get("YAOJIAN_BENCH_THREADS") or serve.DEFAULT_THREADS)
 SEED = 2026
 _loaded: dict[str, int] = {}
 
@@ -529,7 +531,7 @@ def trace_verify() -> None:
     """GET /api/v1/public/trace/verify?code=… from 8 keep-alive clients against gunicorn;
     p50/p95/p99 and verifications per second, against GET /healthz under the same load."""
     loaded = ensure_loaded()
-    requests = 2_000 if _tiny() else 6_000
+    requests = int(os.environ.get("YAOJIAN_BENCH_VERIFY_REQUESTS", 2_000 if _tiny() else 6_000))
     with production_settings():
         paths, results = _verify_paths(requests)
         print(

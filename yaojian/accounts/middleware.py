@@ -47,8 +47,12 @@ class SessionPolicyMiddleware:
         )
 
     def _enforce(self, request):
+        # the path first: reading request.user loads the session, which the API's and the
+        # public pages' requests (the busiest, such as public verification) need not do here
+        if request.path.startswith(ALWAYS_ALLOWED):
+            return None
         user = request.user
-        if not user.is_authenticated or request.path.startswith(ALWAYS_ALLOWED):
+        if not user.is_authenticated:
             return None
         step = policy.pending_step(user)
         if step == policy.PASSWORD_CHANGE:
