@@ -204,6 +204,9 @@ def _register_routers() -> None:
     from yaojian.vigilance.api import router as vigilance_router
     from yaojian.workbench.api import router as workbench_router
 
+    # The public verification first: URLs are matched in this order, and it is by far the
+    # most requested address (a province's public scanning packs all day).
+    api.add_router("/v1/public/trace", trace_public_router)
     api.add_router("/v1/", core_router)
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/registry/imports", imports_router)
@@ -213,7 +216,6 @@ def _register_routers() -> None:
     api.add_router("/v1/quality", quality_router)
     api.add_router("/v1/elicence", elicence_router)
     api.add_router("/v1/licensing", licensing_router)
-    api.add_router("/v1/public/trace", trace_public_router)
     api.add_router("/v1/public", portal_router)
     api.add_router("/v1/trace", trace_router)
     api.add_router("/v1/inspection", inspection_router)
