@@ -12,6 +12,7 @@ COMMANDS = {
     "demo": "create or upgrade the local database, load the demo province, print the accounts, serve",
     "serve": "serve the platform (gunicorn + whitenoise), without demo data",
     "migrate": "create or upgrade the database schema",
+    "install_shipped_data": "put back the shipped matters and checklists a database lacks",
     "worker": "run background tasks",
     "scheduler": "enqueue periodic jobs when they fall due",
     "token": "create, list or revoke enterprise API tokens",
@@ -25,7 +26,8 @@ COMMANDS = {
 
 def usage() -> str:
     lines = ["usage: yaojian <command> [options]", "", "commands:"]
-    lines += [f"  {name:<10} {text}" for name, text in COMMANDS.items()]
+    width = max(map(len, COMMANDS))
+    lines += [f"  {name:<{width}} {text}" for name, text in COMMANDS.items()]
     lines += ["", "'yaojian <command> --help' describes a command's options."]
     return "\n".join(lines)
 

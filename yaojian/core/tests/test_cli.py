@@ -11,6 +11,7 @@ EVERY_COMMAND = [
     "demo",
     "serve",
     "migrate",
+    "install_shipped_data",
     "worker",
     "scheduler",
     "token",
