@@ -48,5 +48,9 @@ class Region(Schema):
 
 
 def with_problems(ok, *codes: int) -> dict:
-    """A response map for the OpenAPI document: the success schema and the problems it may return."""
-    return {200: ok, **{code: Problem for code in (codes or (401, 403, 404, 422))}}
+    """A response map for the OpenAPI document: the success schema and the problems it may return.
+
+    Every operation may also answer 400 (a body that is not JSON) and 422 (a parameter or a
+    field of the wrong type, which the API refuses before the operation runs)."""
+    listed = codes or (401, 403, 404, 422)
+    return {200: ok, **{code: Problem for code in sorted({*listed, 400, 422})}}
