@@ -71,6 +71,16 @@ def in_active_language(texts: Mapping[str, str] | None, stored: str) -> str:
     return pick(texts, translation.get_language()) or stored
 
 
+def in_reader_language(column: str) -> property:
+    """A model property: `column`'s text in the reader's language, from `<column>_i18n`,
+    else the stored column (the to-dos', messages' and timeline's `title_text` and the like)."""
+
+    def read(record: Any) -> str:
+        return in_active_language(getattr(record, f"{column}_i18n"), getattr(record, column))
+
+    return property(read, doc=f"The {column} in the reader's language.")
+
+
 def _cut(value: str, limit: int | None) -> str:
     if limit is None or len(value) <= limit:
         return value

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yaojian.core.texts import in_active_language
+from yaojian.core.texts import in_reader_language
 
 
 class TodoStatus(models.TextChoices):
@@ -79,14 +79,9 @@ class Todo(models.Model):
     def __str__(self) -> str:
         return self.title_text
 
-    @property
-    def title_text(self) -> str:
-        """The title in the reader's language."""
-        return in_active_language(self.title_i18n, self.title)
+    title_text = in_reader_language("title")
 
-    @property
-    def body_text(self) -> str:
-        return in_active_language(self.body_i18n, self.body)
+    body_text = in_reader_language("body")
 
     @property
     def role_label(self) -> str:
@@ -128,11 +123,6 @@ class Message(models.Model):
     def __str__(self) -> str:
         return self.subject_text
 
-    @property
-    def subject_text(self) -> str:
-        """The subject in the reader's language."""
-        return in_active_language(self.subject_i18n, self.subject)
+    subject_text = in_reader_language("subject")
 
-    @property
-    def body_text(self) -> str:
-        return in_active_language(self.body_i18n, self.body)
+    body_text = in_reader_language("body")

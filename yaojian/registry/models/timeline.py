@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
-from yaojian.core.texts import in_active_language
+from yaojian.core.texts import in_reader_language
 from yaojian.registry.choices import Severity, TimelineKind
 
 
@@ -78,11 +78,6 @@ class TimelineEvent(models.Model):
     def __str__(self) -> str:
         return self.title_text
 
-    @property
-    def title_text(self) -> str:
-        """The title in the reader's language (the stored one for rows written before)."""
-        return in_active_language(self.title_i18n, self.title)
+    title_text = in_reader_language("title")
 
-    @property
-    def summary_text(self) -> str:
-        return in_active_language(self.summary_i18n, self.summary)
+    summary_text = in_reader_language("summary")
