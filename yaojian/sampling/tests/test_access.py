@@ -7,6 +7,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from yaojian.accounts.choices import Role
@@ -118,7 +119,7 @@ def test_the_result_form_and_the_overview_chart(task, samplers, analyst, county_
         reverse("sampling:result_form", args=[task.pk]),
         {
             "report_number": "BG-P-1",
-            "tested_on": task.sample.sampled_at.date().isoformat(),
+            "tested_on": timezone.localtime(task.sample.sampled_at).date().isoformat(),
             "item-0": "溶出度",
             "standard-0": "药典",
             "limit-0": "≥80%",
