@@ -14,7 +14,7 @@ Targets, for two cores:
 
 The traceability data come from `bench.trace_data` (loaded once, topped up to the number of
 codes asked: `--trace-codes N`, 100,000 at scale tiny and 1 million otherwise). HTTP goes to a
-real server: gunicorn with the settings `yaojian serve` uses (2 workers x 4 threads, gthread),
+real server: the one `yaojian serve` runs (granian, with its default workers and threads),
 forked from this process with the public verification rate limit lifted and DEBUG off.
 """
 
@@ -136,7 +136,7 @@ def production_settings() -> Iterator[None]:
 
 @contextlib.contextmanager
 def served() -> Iterator[int]:
-    """gunicorn (gthread, as `yaojian serve`) in a child process; yields its port."""
+    """The server of `yaojian serve` (granian) in a child process; yields its port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -145,25 +145,8 @@ def served() -> Iterator[int]:
     if pid == 0:  # pragma: no cover - the server process
         status = 0
         try:
-            from gunicorn.app.base import BaseApplication
-
-            from yaojian.wsgi import application
-
-            class Server(BaseApplication):
-                def load_config(self):
-                    self.cfg.set("bind", f"127.0.0.1:{port}")
-                    self.cfg.set("workers", SERVER_WORKERS)
-                    self.cfg.set("threads", SERVER_THREADS)
-                    self.cfg.set("worker_class", "gthread")
-                    self.cfg.set("graceful_timeout", 3)
-                    self.cfg.set("timeout", 300)
-                    self.cfg.set("loglevel", "warning")
-
-                def load(self):
-                    return application
-
-            Server().run()
-        except SystemExit as leaving:  # gunicorn's arbiter and workers leave this way
+            serve.serve("127.0.0.1", port, SERVER_WORKERS, SERVER_THREADS, access_log=False)
+        except SystemExit as leaving:
             status = leaving.code if isinstance(leaving.code, int) else 0
         except BaseException:
             import traceback
@@ -528,7 +511,7 @@ def _verify_paths(count: int) -> tuple[list[str], Counter]:
 
 
 def trace_verify() -> None:
-    """GET /api/v1/public/trace/verify?code=… from 8 keep-alive clients against gunicorn;
+    """GET /api/v1/public/trace/verify?code=… from 8 keep-alive clients against `yaojian serve`'s server;
     p50/p95/p99 and verifications per second, against GET /healthz under the same load."""
     loaded = ensure_loaded()
     requests = int(os.environ.get("YAOJIAN_BENCH_VERIFY_REQUESTS", 2_000 if _tiny() else 6_000))
@@ -536,7 +519,7 @@ def trace_verify() -> None:
         paths, results = _verify_paths(requests)
         print(
             f"  {loaded:,} codes loaded, {len(paths):,} requests from {CLIENT_THREADS} clients "
-            f"to gunicorn {SERVER_WORKERS} workers x {SERVER_THREADS} threads"
+            f"to granian {SERVER_WORKERS} workers x {SERVER_THREADS} threads"
         )
         print(f"  answers for a sample of 300: {dict(results)}")
         with served() as port:

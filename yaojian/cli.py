@@ -10,7 +10,7 @@ import sys
 
 COMMANDS = {
     "demo": "create or upgrade the local database, load the demo province, print the accounts, serve",
-    "serve": "serve the platform (gunicorn + whitenoise), without demo data",
+    "serve": "serve the platform (granian + whitenoise), without demo data",
     "migrate": "create or upgrade the database schema",
     "install_shipped_data": "put back the shipped matters and checklists a database lacks",
     "worker": "run background tasks",

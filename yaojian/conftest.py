@@ -9,6 +9,14 @@ from yaojian.testing import factories
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Per-client limits are counted in the process by default: each test starts unused."""
+    from yaojian.core import ratelimit
+
+    ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_tasks(settings):
     """Run background tasks in-process during tests unless a test asks for the real queue."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

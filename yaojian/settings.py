@@ -268,6 +268,25 @@ YAOJIAN_TILE_ATTRIBUTION = os.environ.get("YAOJIAN_TILE_ATTRIBUTION", "")
 # Bulk import limits
 YAOJIAN_IMPORT_MAX_BYTES = env_int("YAOJIAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 YAOJIAN_IMPORT_MAX_ROWS = env_int("YAOJIAN_IMPORT_MAX_ROWS", 100_000)
+# Public traceability verifications per client address and minute (then 429).
+YAOJIAN_VERIFY_PER_MINUTE = env_int("YAOJIAN_VERIFY_PER_MINUTE", 60)
+# The largest EPCIS document one capture accepts (larger ones get a 413 problem).
+YAOJIAN_EPCIS_MAX_BYTES = env_int("YAOJIAN_EPCIS_MAX_BYTES", 200 * 1024 * 1024)
+# A shared cache (Redis: `YAOJIAN_CACHE_URL=redis://127.0.0.1:6379/1`) for every worker process
+# and machine; without it each process keeps its own in memory.
+if cache_url := os.environ.get("YAOJIAN_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_url,
+            "KEY_PREFIX": "yaojian",
+        }
+    }
+# Per-client limits (public verification, public reports) are counted in this cache when set,
+# so that they hold across workers; by default each process counts (see core.ratelimit).
+YAOJIAN_RATE_LIMIT_CACHE = os.environ.get(
+    "YAOJIAN_RATE_LIMIT_CACHE", "default" if os.environ.get("YAOJIAN_CACHE_URL") else ""
+)
 # Public verifications are logged in batches (at most YAOJIAN_VERIFY_LOG_SECONDS late) so the
 # busiest public endpoint only reads; tests write each one at once.
 YAOJIAN_VERIFY_LOG_BATCHED = env_bool("YAOJIAN_VERIFY_LOG_BATCHED", not TESTING)

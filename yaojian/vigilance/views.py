@@ -7,14 +7,13 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yaojian.core import masking
+from yaojian.core import masking, ratelimit
 from yaojian.core.context import client_ip
 from yaojian.core.errors import DomainError, NotFound
 from yaojian.core.forms import apply_errors, paginate
@@ -249,12 +248,9 @@ def meddra_search(request):
 
 
 def _rate_limited(request) -> bool:
-    key = f"vigilance:public:{client_ip(request.META) or 'unknown'}"
-    count = cache.get(key, 0)
-    if count >= PUBLIC_LIMIT[0]:
-        return True
-    cache.set(key, count + 1, PUBLIC_LIMIT[1])
-    return False
+    limit, seconds = PUBLIC_LIMIT
+    client = client_ip(request.META) or "unknown"
+    return not ratelimit.allow("vigilance-public", client, limit=limit, seconds=seconds)
 
 
 def public_report(request):

@@ -12,28 +12,46 @@ because the rule on distant verifications reads it (see `verify._distant`).
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import logging
+import multiprocessing.util
+import os
 import threading
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 from yaojian.trace.models import Verification
+from yaojian.trace.services.apply import insert_rows
 
 logger = logging.getLogger(__name__)
 BATCH = 500
 MAX_WAITING = 50_000  # beyond this (the database is down for long) the oldest rows are dropped
 
 
+class LogRow(NamedTuple):
+    """One verification's row (kept as plain values: building a model instance per request
+    cost more than the rest of the logging)."""
+
+    code_text: str
+    code: str
+    result: str
+    client: str
+    region_code: str
+    at: dt.datetime
+
+
 class VerificationLog:
     def __init__(self) -> None:
-        self._rows: list[Verification] = []
+        self._rows: list[LogRow] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._exit_hook_pid = 0
         atexit.register(self.flush)
 
-    def add(self, row: Verification) -> None:
+    def add(self, row: LogRow) -> None:
         with self._lock:
             self._rows.append(row)
             if len(self._rows) > MAX_WAITING:
@@ -44,6 +62,11 @@ class VerificationLog:
                     target=self._run, name="verification-log", daemon=True
                 )
                 self._thread.start()
+            if self._exit_hook_pid != os.getpid():
+                # A worker process that multiprocessing started (granian's are) leaves by
+                # os._exit, which skips atexit; its exit finalizers still run.
+                multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
+                self._exit_hook_pid = os.getpid()
             full = len(self._rows) >= BATCH
         if full:
             self._wake.set()
@@ -59,7 +82,8 @@ class VerificationLog:
         if not rows:
             return 0
         try:
-            Verification.objects.bulk_create(rows, batch_size=BATCH)
+            with transaction.atomic():
+                insert_rows(Verification, LogRow._fields, rows)
         except DatabaseError:
             logger.exception("verification log: %d rows kept for the next attempt", len(rows))
             with self._lock:
@@ -82,9 +106,13 @@ class VerificationLog:
 LOG = VerificationLog()
 
 
-def record(row: Verification) -> None:
+def record(row: LogRow) -> None:
     """Keep one verification: in the next batch, or at once when batching is off."""
     if getattr(settings, "YAOJIAN_VERIFY_LOG_BATCHED", False):
         LOG.add(row)
     else:
-        row.save()
+        write_now(row)
+
+
+def write_now(row: LogRow) -> Verification:
+    return Verification.objects.create(**row._asdict())

@@ -17,12 +17,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yaojian.core import regions
+from yaojian.core import ratelimit, regions
 from yaojian.core.errors import DomainError
 from yaojian.trace import codes as code_parser
 from yaojian.trace.choices import CodeStatus, RecallStatus, VerificationResult
@@ -93,15 +92,7 @@ def client_key(ip: str) -> str:
 
 def _rate_limit(client: str) -> None:
     limit = int(getattr(settings, "YAOJIAN_VERIFY_PER_MINUTE", 60))
-    bucket = f"trace-verify:{client}:{int(timezone.now().timestamp() // 60)}"
-    if cache.add(bucket, 1, timeout=70):
-        return
-    try:
-        count = cache.incr(bucket)
-    except ValueError:
-        cache.set(bucket, 1, timeout=70)
-        return
-    if count > limit:
+    if not ratelimit.allow("trace-verify", client, limit=limit, seconds=60):
         raise RateLimited(
             _("Too many verifications from this address: wait a minute and try again.")
         )
@@ -155,7 +146,7 @@ def verify(
     if found is None:
         rule = (
             CodeRule.objects.filter(product_key=parsed.product_key)
-            .select_related("product")
+            .select_related("product__holder", "product__manufacturer")
             .first()
             if parsed.product_key
             else None
@@ -372,16 +363,11 @@ def _finish(answer: dict, code: str, client: str, region_code: str, record: bool
     answer["result_label"] = str(VerificationResult(result).label)
     answer["explanation"] = str(EXPLANATIONS[result])
     if record:
-        row = Verification(
-            code_text=answer["code"],
-            code=code,
-            result=result,
-            client=client,
-            region_code=region_code[:6],
-            at=timezone.now(),
+        row = verification_log.LogRow(
+            answer["code"], code, result, client, region_code[:6], timezone.now()
         )
         if code and region_code:
-            row.save()  # the distant-verification rule reads it at once
+            verification_log.write_now(row)  # the distant-verification rule reads it at once
             _distant(code, region_code)
         else:
             verification_log.record(row)

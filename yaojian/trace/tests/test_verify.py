@@ -6,7 +6,6 @@ import datetime as dt
 import time
 
 import pytest
-from django.core.cache import cache
 
 from yaojian.trace.choices import VerificationResult
 from yaojian.trace.models import CodeState, Verification
@@ -15,13 +14,6 @@ from yaojian.trace.tests.helpers import EXPIRY, at, chain, cn, event
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/public/trace/verify"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -168,7 +160,6 @@ def test_verifications_are_logged_in_batches_and_nothing_waiting_is_lost(c, sett
 
     settings.YAOJIAN_VERIFY_LOG_BATCHED = True
     settings.YAOJIAN_VERIFY_LOG_SECONDS = 3600  # this test flushes by hand
-    cache.clear()
     LOG.flush()
     c["donghu"].commission([cn(1)], when=at(0))
     for code in (cn(1), cn(1), "12345"):

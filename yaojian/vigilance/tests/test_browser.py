@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from yaojian.testing.browser import shot
@@ -16,7 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_public_reports_a_reaction_from_a_phone(phone, province, meddra):
-    cache.clear()
     today = timezone.localdate()
     phone.goto("/complaints/")
     phone.click("[data-testid=adr-report-link]")

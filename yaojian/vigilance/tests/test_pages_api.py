@@ -2,7 +2,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +39,6 @@ def _form(**extra):
 
 
 def test_public_form_submits_and_rate_limits(client, meddra):
-    cache.clear()
     url = reverse("vigilance:public_report")
     assert client.get(url).status_code == 200
     response = client.post(url, _form())
@@ -55,7 +53,6 @@ def test_public_form_submits_and_rate_limits(client, meddra):
 
 
 def test_public_form_errors_name_fields(client, meddra):
-    cache.clear()
     response = client.post(
         reverse("vigilance:public_report"), _form(suspect_name="", onset="2099-01-01")
     )
@@ -139,3 +136,58 @@ def test_api_submit_list_detail_scoped(client, hospital, mah, centre):
     today = timezone.localdate().isoformat()
     xml = client.get(f"/api/v1/vigilance/e2b/export?since={today}&until={today}")
     assert xml.content.count(b"<PORR_IN049016UV") == 2
+
+
+def test_api_case_list_reads_its_dates_and_bounds(client, hospital, centre):
+    case = services.case_submit(actor=hospital, data=case_data())
+    client.force_login(centre)
+    day = case.received_date
+    found = client.get(f"/api/v1/vigilance/cases?since={day}&until={day}")
+    assert [c["id"] for c in found.json()] == [case.pk]
+    later = (day + dt.timedelta(days=1)).isoformat()
+    assert client.get(f"/api/v1/vigilance/cases?since={later}").json() == []
+    for query, field in [
+        ("since=finished_at", "since"),
+        ("since=", "since"),
+        ("since=20260101", "since"),
+        ("until=2026-02-30", "until"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=100000000000000000000", "offset"),  # past a database integer
+    ]:
+        response = client.get(f"/api/v1/vigilance/cases?{query}")
+        assert response.status_code == 422, query
+        assert response.json()["errors"][0]["field"] == field
+
+
+def test_api_e2b_export_answers_and_documents_xml(client, hospital, centre):
+    case = services.case_submit(actor=hospital, data=case_data())
+    client.force_login(centre)
+    day = case.received_date
+    xml = client.get(f"/api/v1/vigilance/e2b/export?since={day}&until={day}")
+    assert xml["Content-Type"] == "application/xml" and b"<PORR_IN049016UV" in xml.content
+    assert client.get(f"/api/v1/vigilance/cases/{case.pk}/e2b")["Content-Type"] == (
+        "application/xml"
+    )
+    assert client.get("/api/v1/vigilance/e2b/export?since=&until=").status_code == 422
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/v1/vigilance/e2b/export", "/api/v1/vigilance/cases/{case_id}/e2b"):
+        assert list(paths[path]["get"]["responses"]["200"]["content"]) == ["application/xml"]
+    parameters = paths["/api/v1/vigilance/e2b/export"]["get"]["parameters"]
+    assert {p["name"]: p["schema"]["format"] for p in parameters} == {
+        "since": "date",
+        "until": "date",
+    }
+
+
+def test_api_acknowledges_an_empty_e2b_file_as_rejected(client, centre):
+    """Every batch received is stored and acknowledged, an empty one too (the API contract
+    test leaves empty uploads out: its transport cannot send one, see test_api_schema.py)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(centre)
+    response = client.post(
+        "/api/v1/vigilance/e2b/import", {"file": SimpleUploadedFile("empty.xml", b"")}
+    )
+    assert response.status_code == 200 and response.json()["ack_code"] == "AR"
