@@ -140,3 +140,26 @@ def test_every_verification_answered_is_kept_when_the_server_stops(served):
         kept = db.execute("SELECT code_text FROM trace_verification").fetchall()
     assert sorted(row[0] for row in kept) == sorted(f"1234567{n}" for n in range(12))
     assert not re.search(r"Traceback", served.final_output), served.final_output
+
+
+def test_the_server_process_environment_does_not_reach_the_request(monkeypatch):
+    """granian starts each request's environ from the process environment: the application
+    sees only what the request carries."""
+    from yaojian.wsgi import without_server_environment
+
+    monkeypatch.setenv("YAOJIAN_DATABASE_URL", "postgres://app:s3cret@db/yaojian")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.internal:3128")
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(environ)
+        start_response("204 No Content", [])
+        return []
+
+    wrapped = without_server_environment(app)
+    request = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_HOST": "example"}
+    # as granian builds it: the process environment, then the request over it
+    wrapped({**os.environ, **request, "HTTP_PROXY": "sent-by-the-client"}, lambda *a: None)
+    assert "YAOJIAN_DATABASE_URL" not in seen and "PATH" not in seen
+    assert seen["HTTP_PROXY"] == "sent-by-the-client"  # a header the client sent stays
+    assert {key: seen[key] for key in request} == request

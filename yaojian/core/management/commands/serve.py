@@ -51,11 +51,11 @@ def serve(host: str, port: int, workers: int, threads: int, *, access_log: bool 
     from granian.log import LogLevels
     from granian.server import Server
 
-    from yaojian.wsgi import application  # noqa: F401 - loaded once, before the fork
+    from yaojian.wsgi import served_application  # noqa: F401 - loaded once, before the fork
 
     connections.close_all()  # each worker opens its own
     Server(
-        "yaojian.wsgi:application",
+        "yaojian.wsgi:served_application",
         address=host,
         port=port,
         interface=Interfaces.WSGI,
