@@ -23,11 +23,11 @@ def keys(request):
 
 @router.get(
     "/verify",
-    response=with_problems(schemas.VerificationOut, 422),
+    response=with_problems(schemas.LicenceVerificationOut, 422),
     auth=None,
     summary="Verify an electronic licence by its number or its QR code",
 )
-def verify(request, params: Query[schemas.VerifyParams]):
+def verify(request, params: Query[schemas.LicenceVerifyParams]):
     """Give `number` or `payload` (or both: then the QR code must belong to that number, which
     finds a genuine code stuck on another shop's licence). The verdict is read live from the
     register: valid, expired, suspended, revoked, cancelled, superseded (with the current

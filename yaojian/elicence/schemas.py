@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from yaojian.core.schemas import NOT_ONLY_NUL
+
 
 class PublishedKey(Schema):
     key_id: str = Field(description="bureau division code and sequence, e.g. 360000-01")
@@ -29,14 +31,21 @@ class KeySet(Schema):
 PAYLOAD_MAX = 2000
 
 
-class VerifyParams(Schema):
+# Models are named for their app: the OpenAPI document keys them by class name, and another
+# app's VerifyParams or VerificationOut would silently take this one's place there.
+class LicenceVerifyParams(Schema):
     number: str | None = Field(
-        None, min_length=1, max_length=100, description="a licence number, as printed"
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NOT_ONLY_NUL,
+        description="a licence number, as printed",
     )
     payload: str | None = Field(
         None,
         min_length=1,
         max_length=PAYLOAD_MAX,
+        pattern=NOT_ONLY_NUL,
         description="a QR code's content: the bare YJL1.… payload or the link that carries it. "
         "Given with `number`, the code must also belong to that licence.",
     )
@@ -65,7 +74,7 @@ class PaperLicence(Schema):
     issue_date: str
 
 
-class VerificationOut(Schema):
+class LicenceVerificationOut(Schema):
     verdict: str = Field(
         description="valid, expired, suspended, revoked, cancelled, superseded, unknown or altered"
     )

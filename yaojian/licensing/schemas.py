@@ -178,7 +178,7 @@ class MaterialOut(Schema):
     uploaded_at: dt.datetime
 
 
-class StepOut(Schema):
+class LicensingStepOut(Schema):
     action: str
     label: str
     from_status: str
@@ -189,7 +189,7 @@ class StepOut(Schema):
     data: dict[str, Any]
 
 
-class ClockOut(Schema):
+class LicensingClockOut(Schema):
     started_on: dt.date
     limit: int
     extension: int
@@ -231,7 +231,7 @@ class ExtensionOut(Schema):
     approved_at: dt.datetime | None
 
 
-class CheckOut(Schema):
+class LicensingCheckOut(Schema):
     code: str
     name: str
     result: str = Field(description="pass, warn, fail or n/a")
@@ -244,16 +244,16 @@ class ApplicationDetailOut(ApplicationOut):
     missing: list[str] = Field(
         description="required materials and fields still missing (drafts, corrections)"
     )
-    steps: list[StepOut]
-    clock: ClockOut | None = Field(description="the statutory clock, from acceptance")
-    committed_clock: ClockOut | None
+    steps: list[LicensingStepOut]
+    clock: LicensingClockOut | None = Field(description="the statutory clock, from acceptance")
+    committed_clock: LicensingClockOut | None
     acceptance_due: dt.date | None = Field(
         description="the bureau's last day to accept, correct or refuse"
     )
     correction: CorrectionOut | None
     pauses: list[PauseOut]
     extension: ExtensionOut | None
-    prechecks: list[CheckOut] = Field(
+    prechecks: list[LicensingCheckOut] = Field(
         description="regulators: every rule; the applicant: completeness only"
     )
     decision_reasons: str

@@ -217,7 +217,7 @@ class ChangeOut(Schema):
     note: str
 
 
-class FindingOut(Schema):
+class EnterpriseFindingOut(Schema):
     severity: str
     message: str
 
@@ -229,7 +229,7 @@ class SiteOut(Schema):
 
 class EnterpriseFileOut(Schema):
     enterprise: EnterpriseOut
-    findings: list[FindingOut]
+    findings: list[EnterpriseFindingOut]
     licences: list[LicenceOut]
     products: list[ProductOut]
     product_count: int

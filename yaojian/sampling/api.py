@@ -49,13 +49,15 @@ def _detail(user, task) -> _Detail:
     )
 
 
-@router.get("/plans", response=with_problems(list[schemas.PlanOut], 401), summary="Sampling plans")
+@router.get(
+    "/plans", response=with_problems(list[schemas.SamplingPlanOut], 401), summary="Sampling plans"
+)
 def plan_list(request):
     """Plans of the regulator's jurisdiction and of the bureaus above it."""
     return list(selectors.plans_visible(request.auth).prefetch_related("lines")[:500])
 
 
-@router.get("/plans/{plan_id}", response=with_problems(schemas.PlanOut, 401, 404))
+@router.get("/plans/{plan_id}", response=with_problems(schemas.SamplingPlanOut, 401, 404))
 def plan_get(request, plan_id: int):
     return selectors.plan_get(request.auth, plan_id)
 

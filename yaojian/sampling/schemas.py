@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from yaojian.core.schemas import Page, PageParams
+from yaojian.sampling.choices import PaymentMethod
 
 
 class PlanLineOut(Schema):
@@ -18,7 +23,9 @@ class PlanLineOut(Schema):
     note: str
 
 
-class PlanOut(Schema):
+# Named for the app: the OpenAPI document keys models by class name, and inspection's PlanOut or
+# vigilance's ResultOut would otherwise take this one's (or SamplingResultOut's) place there.
+class SamplingPlanOut(Schema):
     id: int
     number: str
     year: int
@@ -86,7 +93,7 @@ class ItemOut(Schema):
     conforming: bool
 
 
-class ResultOut(Schema):
+class SamplingResultOut(Schema):
     kind: str
     report_number: str
     lab_name: str = Field(alias="lab.name")
@@ -117,19 +124,82 @@ class EventOut(Schema):
     note: str
 
 
+def _yuan_value(value: Any) -> Any:
+    """An amount in yuan is text ("36.50") or a whole number (100 or 100.0, both integers to
+    JSON Schema). Not a JSON fraction: a binary float may not hold the amount that was meant,
+    and pydantic's decimal would take any text its own document allows and then refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", value)
+    ):
+        return value
+    raise PydanticCustomError("yuan", str(_("Enter an amount in yuan, such as 36.50.")))
+
+
+# The document states the service's rules too (a sample is bought, nothing is charged): a
+# request it calls valid is one the service takes, when the task and the sampler allow it.
+# At most 8 digits before the point: Decimal(max_digits=10, decimal_places=2).
+PRICE = Annotated[
+    Decimal,
+    BeforeValidator(_yuan_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 99_999_999},
+                {
+                    "type": "string",
+                    "pattern": r"^0*([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$",
+                },
+            ]
+        }
+    ),
+]
+NO_FEE = Annotated[
+    Decimal,
+    BeforeValidator(_yuan_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "const": 0},
+                {"type": "string", "pattern": r"^0+(\.0{1,2})?$"},
+            ]
+        }
+    ),
+]
+# Text the service refuses when it is blank (it strips what it is given).
+NOT_BLANK = {"pattern": r"\S"}
+
+
 class SampleIn(Schema):
-    record_number: str = Field(max_length=40)
-    place: str = Field(max_length=200)
+    record_number: str = Field(max_length=40, description="unique among sampling records")
+    place: str = Field(max_length=200, json_schema_extra=NOT_BLANK)
     quantity: int = Field(ge=1, le=100_000)
-    sealed_ids: list[str] = Field(max_length=50)
-    price_paid: Decimal = Field(max_digits=10, decimal_places=2)
-    payment_method: str = Field(max_length=10)
-    payment_reference: str = Field(max_length=60)
-    enterprise_signatory: str = Field(max_length=100)
-    enterprise_acknowledged: bool
+    sealed_ids: list[str] = Field(
+        max_length=50,
+        json_schema_extra={"contains": NOT_BLANK},
+        description="the seal numbers (blank entries are ignored; each at most 40 characters "
+        "once trimmed, and no number twice)",
+    )
+    price_paid: PRICE = Field(
+        max_digits=10, decimal_places=2, description="yuan paid for the samples: they are bought"
+    )
+    payment_method: str = Field(
+        max_length=10, json_schema_extra={"enum": list(PaymentMethod.values)}
+    )
+    payment_reference: str = Field(max_length=60, json_schema_extra=NOT_BLANK)
+    enterprise_signatory: str = Field(max_length=100, json_schema_extra=NOT_BLANK)
+    enterprise_acknowledged: bool = Field(
+        description="the enterprise signed; if not, enterprise_remarks notes the refusal"
+    )
     enterprise_remarks: str = Field("", max_length=2000)
-    sampled_at: dt.datetime | None = None
-    fees_charged: Decimal = Field(Decimal("0"), max_digits=10, decimal_places=2)
+    sampled_at: dt.datetime | None = Field(None, description="not in the future; default now")
+    fees_charged: NO_FEE = Field(
+        Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        description="always 0: sampling charges the enterprise nothing (药品管理法 第一百条)",
+    )
 
 
 class RetestIn(Schema):
@@ -138,7 +208,7 @@ class RetestIn(Schema):
 
 
 class TaskDetailOut(TaskOut):
-    results: list[ResultOut] = []
+    results: list[SamplingResultOut] = []
     handovers: list[HandoverOut] = []
     events: list[EventOut] = []
     price_paid: Decimal | None = None

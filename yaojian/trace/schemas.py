@@ -5,10 +5,16 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from yaojian.core.schemas import NOT_ONLY_NUL
+
 
 class VerifyParams(Schema):
     code: str = Field(
-        ..., min_length=1, max_length=512, description="The code as printed or scanned"
+        ...,
+        min_length=1,
+        max_length=512,
+        pattern=NOT_ONLY_NUL,
+        description="The code as printed or scanned (NUL characters are ignored)",
     )
     batch: str | None = Field(
         None, max_length=40, description="The batch number printed on the pack"

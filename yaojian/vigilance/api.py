@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
-from ninja import File, Router
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
 from yaojian.core import masking
-from yaojian.core.errors import NotFound, ValidationFailed
-from yaojian.core.schemas import with_problems
+from yaojian.core.errors import NotFound
+from yaojian.core.schemas import query_date, with_problems, xml_document
 from yaojian.vigilance import data as casedata
 from yaojian.vigilance import schemas, selectors, services
 from yaojian.vigilance.e2b import export_cases
@@ -38,15 +35,6 @@ def _out(case) -> dict:
     }
 
 
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed.field(field, _("Enter a date as YYYY-MM-DD.")) from None
-
-
 def _user(request):
     user = request.auth
     if not (user.is_regulator or user.is_enterprise_user):
@@ -55,7 +43,7 @@ def _user(request):
 
 
 @router.post(
-    "/cases", response=with_problems(schemas.CaseOut, 401, 403, 422), summary="Submit a case"
+    "/cases", response=with_problems(schemas.AdrCaseOut, 401, 403, 422), summary="Submit a case"
 )
 def case_submit(request, payload: schemas.CaseIn):
     """A new case (an enterprise or medical institution with the report right)."""
@@ -66,7 +54,7 @@ def case_submit(request, payload: schemas.CaseIn):
 
 @router.post(
     "/cases/{case_id}/follow-ups",
-    response=with_problems(schemas.CaseOut, 401, 403, 404, 409, 422),
+    response=with_problems(schemas.AdrCaseOut, 401, 403, 404, 409, 422),
     summary="Submit a follow-up (a new version of the case)",
 )
 def case_follow_up(request, case_id: int, payload: schemas.CaseIn):
@@ -75,30 +63,23 @@ def case_follow_up(request, case_id: int, payload: schemas.CaseIn):
     return _out(case)
 
 
-@router.get("/cases", response=with_problems(list[schemas.CaseOut], 401), summary="Cases in scope")
-def case_list(
-    request,
-    status: str = "",
-    serious: str = "",
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-):
+@router.get(
+    "/cases", response=with_problems(list[schemas.AdrCaseOut], 401), summary="Cases in scope"
+)
+def case_list(request, filters: Query[schemas.AdrCaseFilters]):
     user = _user(request)
     cases = selectors.case_list(
         user,
-        status=status[:20],
-        serious=serious[:20],
-        since=_date(since, "since"),
-        until=_date(until, "until"),
+        status=filters.status[:20],
+        serious=filters.serious[:20],
+        since=query_date(filters.since, "since"),
+        until=query_date(filters.until, "until"),
     )
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
-    return [_out(c) for c in cases[offset : offset + limit]]
+    return [_out(c) for c in cases[filters.offset : filters.offset + filters.limit]]
 
 
 @router.get(
-    "/cases/{case_id}", response=with_problems(schemas.CaseDetailOut, 401, 404), summary="A case"
+    "/cases/{case_id}", response=with_problems(schemas.AdrCaseDetailOut, 401, 404), summary="A case"
 )
 def case_detail(request, case_id: int):
     user = _user(request)
@@ -126,7 +107,10 @@ def case_detail(request, case_id: int):
 
 
 @router.get(
-    "/cases/{case_id}/e2b", response=with_problems(str, 401, 404), summary="A case as E2B(R3) XML"
+    "/cases/{case_id}/e2b",
+    response=with_problems(None, 401, 404),
+    openapi_extra=xml_document("The case's current version as an E2B(R3) batch"),
+    summary="A case as E2B(R3) XML",
 )
 def case_e2b(request, case_id: int):
     user = _user(request)
@@ -136,13 +120,17 @@ def case_e2b(request, case_id: int):
 
 @router.get(
     "/e2b/export",
-    response=with_problems(str, 401, 422),
+    response=with_problems(None, 401, 422),
+    openapi_extra=xml_document("The active cases received in the period, at most 5000"),
     summary="Cases received in a period as one E2B(R3) batch",
 )
-def period_e2b(request, since: str, until: str):
+def period_e2b(request, period: Query[schemas.E2bPeriodParams]):
     user = _user(request)
     cases = selectors.case_list(
-        user, status="active", since=_date(since, "since"), until=_date(until, "until")
+        user,
+        status="active",
+        since=query_date(period.since, "since"),
+        until=query_date(period.until, "until"),
     )
     return HttpResponse(
         export_cases([c.current_version for c in cases[:5000]]), content_type="application/xml"

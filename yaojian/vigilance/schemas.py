@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from yaojian.core.schemas import DATE_TEXT
+
 
 class DosageIn(Schema):
     dose: str = ""
@@ -85,7 +87,38 @@ class CaseIn(Schema):
     causalities: list[CausalityIn] = []
 
 
-class CaseOut(Schema):
+# Models are named for the app (ADR: adverse drug reaction): the OpenAPI document keys them by
+# class name, and enforcement's CaseOut or CaseFilters would otherwise take their place there.
+class AdrCaseFilters(Schema):
+    status: str = Field("", description="a case status, or `active`")
+    serious: str = Field("", description="serious, fatal or non_serious")
+    since: str | None = Field(
+        None,
+        json_schema_extra=DATE_TEXT,
+        description="received on or after, YYYY-MM-DD",
+    )
+    until: str | None = Field(
+        None,
+        json_schema_extra=DATE_TEXT,
+        description="received on or before, YYYY-MM-DD",
+    )
+    limit: int = Field(100, ge=1, le=500)
+    # Bounded: an offset past a 64-bit integer makes the database fail rather than answer empty.
+    offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+class E2bPeriodParams(Schema):
+    since: str = Field(
+        json_schema_extra=DATE_TEXT,
+        description="received on or after, YYYY-MM-DD",
+    )
+    until: str = Field(
+        json_schema_extra=DATE_TEXT,
+        description="received on or before, YYYY-MM-DD",
+    )
+
+
+class AdrCaseOut(Schema):
     id: int
     case_number: str
     safety_report_id: str
@@ -100,7 +133,7 @@ class CaseOut(Schema):
     version: int
 
 
-class CaseDetailOut(CaseOut):
+class AdrCaseDetailOut(AdrCaseOut):
     patient: str = Field(description="masked")
     patient_sex: str
     reactions: list[dict]

@@ -179,7 +179,14 @@ def test_the_api_documents_its_answers(client, db):
     verify = schema["paths"]["/api/v1/elicence/verify"]["get"]
     assert "200" in verify["responses"] and "422" in verify["responses"]
     assert "application/problem+json" in verify["responses"]["422"]["content"]
-    assert "VerificationOut" in json.dumps(verify["responses"]["200"])
+    assert "LicenceVerificationOut" in json.dumps(verify["responses"]["200"])
+    # its own model, not another app's of the same name (the document keys models by name)
+    answer = schema["components"]["schemas"]["LicenceVerificationOut"]
+    assert {"verdict", "licence", "signature_verified"} <= set(answer["required"])
+    number = next(p for p in verify["parameters"] if p["name"] == "number")
+    assert number["schema"]["anyOf"][0]["pattern"] == r"[^\x00]"  # NULs are dropped
+    assert client.get("/api/v1/elicence/verify?number=%00").status_code == 422
+    assert client.get("/api/v1/elicence/verify?number=%00X").json()["verdict"] == "unknown"
 
 
 # --- the holder's list and the regulators' include -------------------------------------------
