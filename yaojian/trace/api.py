@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from yaojian.core.context import client_ip
-from yaojian.core.errors import ValidationFailed
-from yaojian.core.schemas import with_problems
+from yaojian.core.schemas import query_date, with_problems
 from yaojian.trace import anomalies, schemas, selectors
 from yaojian.trace.services import verify as verify_service
 
 public_router = Router(tags=["traceability (public)"])
 router = Router(tags=["traceability"])
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed.field("expiry", _("Enter a date as YYYY-MM-DD.")) from None
 
 
 @public_router.get(
@@ -41,7 +28,7 @@ def verify(request, params: Query[schemas.VerifyParams]):
         ip=client_ip(request.META) or "",
         region_code=params.region or "",
         batch_no=params.batch or "",
-        expiry=_date(params.expiry),
+        expiry=query_date(params.expiry or None, "expiry"),
     )
 
 

@@ -199,3 +199,11 @@ def test_the_lookup_is_prepared_once_per_postgresql_connection(c):
             [verify_service._STATEMENT],
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_an_impossible_printed_expiry_is_refused_naming_the_field(c, client):
+    c["donghu"].commission([cn(1)], when=at(0))
+    refused = client.get(URL, {"code": cn(1), "expiry": "2026-02-30"})
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json()["errors"]] == ["expiry"]
+    assert not Verification.objects.exists()  # nothing answered, nothing kept
