@@ -72,6 +72,12 @@ VALIDATION_MESSAGES = {
     "json_invalid": gettext_lazy("The body is not valid JSON."),
     "string_type": gettext_lazy("Enter text."),
     "list_type": gettext_lazy("Enter a list."),
+    "string_pattern_mismatch": gettext_lazy("Not in the expected form."),
+    "greater_than": gettext_lazy("Must be more than %(gt)s."),
+    "less_than": gettext_lazy("Must be less than %(lt)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
 }
 
 

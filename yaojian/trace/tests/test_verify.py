@@ -207,3 +207,14 @@ def test_an_impossible_printed_expiry_is_refused_naming_the_field(c, client):
     assert refused.status_code == 422
     assert [error["field"] for error in refused.json()["errors"]] == ["expiry"]
     assert not Verification.objects.exists()  # nothing answered, nothing kept
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("zh-hans", "格式不正确。"), ("en", "Not in the expected form.")]
+)
+def test_a_parameter_out_of_its_form_is_refused_in_the_readers_language(
+    client, language, message
+):
+    refused = client.get(URL, {"code": cn(1), "region": "36-01"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "region", "message": message}]
