@@ -4,10 +4,11 @@ switch language, and keep screenshots of both portals (test-artifacts/screenshot
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from yaojian.accounts.choices import Role
 from yaojian.testing import factories
-from yaojian.testing.browser import log_in, shot
+from yaojian.testing.browser import PHONE, log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +77,47 @@ def test_wrong_password_shows_a_clear_message_in_chinese(page, province):
     log_in(page, "someone", "not-the-password")
     assert page.is_visible("text=用户名或密码错误")
     shot(page, "portal-login-error-zh")
+
+
+HEADER_ROW = """() => {
+    const brand = document.querySelector('.portal-header .navbar-brand').getBoundingClientRect();
+    const toggler = document.querySelector('.portal-header .navbar-toggler').getBoundingClientRect();
+    return {
+        width: document.documentElement.scrollWidth,
+        header: document.querySelector('.portal-header').getBoundingClientRect().height,
+        togglerShown: toggler.width > 0,
+        togglerBesideBrand: toggler.width > 0 && toggler.top < brand.bottom,
+    };
+}"""
+
+
+def _read_in(page, language: str) -> None:
+    page.goto("/")
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.url}]
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_portal_header_fits_a_phone_in_either_language(phone, language):
+    """The English name of the platform is three times as long as the Chinese one: it wraps,
+    the page does not scroll sideways, and the menu button stays beside it."""
+    _read_in(phone, language)
+    phone.goto("/verify/")
+    assert phone.evaluate("document.documentElement.lang").startswith(language[:2])
+    header = phone.evaluate(HEADER_ROW)
+    assert header["width"] <= PHONE["width"]
+    assert header["togglerBesideBrand"]
+
+
+@pytest.mark.parametrize(("language", "folded"), [("zh-hans", False), ("en", True)])
+def test_the_portal_menu_folds_where_its_labels_would_not_fit(page, language, folded):
+    """At 1366 pixels the Chinese menu fits on the header's one line; the English labels are
+    about twice as long, so the English menu folds behind the menu button instead of pushing
+    the header to three lines."""
+    _read_in(page, language)
+    page.goto("/")
+    assert page.evaluate("document.documentElement.lang").startswith(language[:2])
+    header = page.evaluate(HEADER_ROW)
+    assert header["togglerShown"] is folded
+    assert header["header"] < 80 and header["width"] <= 1366
