@@ -3,7 +3,7 @@
 Limits are in working days (行政许可法 第八十二条: 行政许可的期限以工作日计算); the committed
 limits are the province's service promise (承诺时限), shorter than the statutory ones.
 Administrators may change everything here in the matter editor; `install` only adds what is
-missing, so their changes survive upgrades.
+missing (a matter, or a shipped matter's English name), so their changes survive upgrades.
 """
 
 from __future__ import annotations
@@ -376,11 +376,28 @@ MATTERS = [
 
 
 def install(matter_model) -> int:
-    """Add the shipped matters that are missing (by code); leave edited ones alone."""
+    """Add the shipped matters that are missing (by code) and give the English name to those
+    that lack it; leave edited ones alone. Returns how many matters it added."""
     existing = set(matter_model.objects.values_list("code", flat=True))
     created = [matter_model(**spec) for spec in MATTERS if spec["code"] not in existing]
     matter_model.objects.bulk_create(created)
+    fill_english_names(matter_model)
     return len(created)
+
+
+def fill_english_names(matter_model) -> int:
+    """Give each shipped matter without an English name the shipped one: a database installed
+    before the names were filled reads in English too. A matter whose Chinese name the
+    administrators changed keeps its blank: the shipped English name may not say what theirs
+    does. Returns how many it named."""
+    unnamed = dict(matter_model.objects.filter(name_en="").values_list("code", "name"))
+    named = 0
+    for spec in MATTERS:
+        if unnamed.get(spec["code"]) == spec["name"]:
+            named += matter_model.objects.filter(code=spec["code"], name_en="").update(
+                name_en=spec["name_en"]
+            )
+    return named
 
 
 def install_now() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
@@ -63,7 +64,24 @@ class Matter(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language, as `accounts.Bureau.display_name` does; a matter
+        an administrator added without an English name reads in Chinese."""
+        if self.name_en and _reads_english():
+            return self.name_en
         return self.name
+
+
+def _reads_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def reads_chinese() -> bool:
+    """Whether the reader's language takes Chinese punctuation (full-width brackets, 、；：)."""
+    return (get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
 
 
 class Application(models.Model):
@@ -141,7 +159,7 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.matter.name}"
+        return f"{self.number} {self.matter.display_name}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -219,6 +237,21 @@ class CorrectionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} correction"
+
+
+def correction_item(item: dict) -> str:
+    """One item of a correction notice, with its reason, in the punctuation of the reader's
+    language: the officer's words are kept as typed, only the brackets follow the reader."""
+    if not item.get("reason"):
+        return item["item"]
+    if reads_chinese():
+        return f"{item['item']}（{item['reason']}）"
+    return f"{item['item']} ({item['reason']})"
+
+
+def correction_list(items: list[dict]) -> str:
+    """The items of a correction notice on one line, in the reader's language's punctuation."""
+    return ("；" if reads_chinese() else "; ").join(correction_item(item) for item in items)
 
 
 class Pause(models.Model):

@@ -63,8 +63,12 @@ class FieldSpecOut(Schema):
 
 class MatterOut(Schema):
     code: str
-    name: str
-    name_en: str
+    name: str = Field(description="the matter's name in Chinese, as the law and the licence say it")
+    name_en: str = Field(description="the matter's name in English; empty when none was given")
+    display_name: str = Field(
+        description="the name in the caller's language (Accept-Language): name_en in English "
+        "when there is one, name otherwise"
+    )
     legal_basis: str
     kind: str
     kind_label: str
@@ -81,6 +85,10 @@ class MatterOut(Schema):
     materials: list[MaterialSpecOut]
     form_fields: list[FieldSpecOut]
     scope_choices: list[str]
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:
+        return obj.display_name
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
@@ -117,8 +125,11 @@ class ApplicationFilters(PageParams):
 class ApplicationOut(Schema):
     id: int
     number: str
-    matter: str
-    matter_name: str
+    matter: str = Field(description="the matter's code (GET /matters)")
+    matter_name: str = Field(
+        description="the matter's name in the caller's language (Accept-Language), as the "
+        "pages show it: its English name in English when it has one, its Chinese name otherwise"
+    )
     enterprise_id: int
     enterprise_name: str
     handling_bureau: str
@@ -142,7 +153,7 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_matter_name(obj) -> str:
-        return obj.matter.name
+        return obj.matter.display_name
 
     @staticmethod
     def resolve_enterprise_name(obj) -> str:
@@ -150,7 +161,7 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_handling_bureau(obj) -> str:
-        return obj.handling_bureau.name
+        return obj.handling_bureau.display_name
 
     @staticmethod
     def resolve_status_label(obj) -> str:

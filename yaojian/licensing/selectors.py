@@ -127,27 +127,34 @@ def efficiency(user: Any, *, today: dt.date | None = None) -> dict:
         days = max(core_clock.days_between(application.accepted_on, decided_on), 0)
         on_time = application.deadline is None or decided_on <= application.deadline
         for table, key in (
-            (by_matter, application.matter.name),
-            (by_bureau, application.handling_bureau.name),
+            (by_matter, application.matter_id),
+            (by_bureau, application.handling_bureau.display_name),
         ):
             table[key]["decided"] += 1
             table[key]["on_time"] += int(on_time)
             table[key]["days"] += days
     still_open = applications.filter(status__in=OPEN_STATUSES).order_by()
-    open_by_matter = dict(still_open.values_list("matter__name").annotate(n=Count("id")))
+    open_by_matter = dict(still_open.values_list("matter_id").annotate(n=Count("id")))
     open_by_bureau = dict(still_open.values_list("handling_bureau__name").annotate(n=Count("id")))
+    # matters are counted by id, then named in the reader's language: a name is not a key
+    # (two matters may read the same in one language), and the catalogue is public anyway
+    matter_names = {
+        matter.pk: matter.display_name
+        for matter in Matter.objects.filter(pk__in={*by_matter, *open_by_matter})
+    }
 
-    def rows(table, open_counts):
+    def rows(table, open_counts, names=None):
         """One row per matter (or bureau) that has decisions or open applications."""
         result = []
-        for name in sorted(set(table) | set(open_counts)):
-            figures = table.get(name, {"decided": 0, "on_time": 0, "days": 0})
+        keys = set(table) | set(open_counts)
+        for key in sorted(keys, key=lambda k: (names[k], k) if names else k):
+            figures = table.get(key, {"decided": 0, "on_time": 0, "days": 0})
             count = figures["decided"]
             result.append(
                 {
-                    "name": name,
+                    "name": names[key] if names else key,
                     "decided": count,
-                    "open": open_counts.get(name, 0),
+                    "open": open_counts.get(key, 0),
                     "on_time_rate": figures["on_time"] / count if count else None,
                     "average_days": figures["days"] / count if count else None,
                 }
@@ -159,7 +166,7 @@ def efficiency(user: Any, *, today: dt.date | None = None) -> dict:
         "buckets": buckets,
         "open": len(open_ones),
         "on_time_rate": (sum(v["on_time"] for v in by_matter.values()) / total) if total else None,
-        "by_matter": rows(by_matter, open_by_matter),
+        "by_matter": rows(by_matter, open_by_matter, matter_names),
         "by_bureau": rows(by_bureau, open_by_bureau),
         "today": today,
     }

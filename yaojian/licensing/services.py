@@ -32,6 +32,7 @@ from yaojian.licensing.models import (
     Material,
     Matter,
     Pause,
+    correction_list,
 )
 from yaojian.registry import services as registry
 from yaojian.registry.choices import LicenceStatus, Severity, TimelineKind
@@ -414,7 +415,7 @@ def _accept(application: Application, actor: Any, action: str) -> Application:
         due_at=_due(application.committed_deadline or application.deadline),
         title=lambda: (
             _("Review application %(number)s: %(matter)s")
-            % {"number": application.number, "matter": application.matter.name}
+            % {"number": application.number, "matter": application.matter.display_name}
         ),
         body=application.enterprise.name,
         link=application.get_absolute_url(),
@@ -461,7 +462,7 @@ def application_request_correction(
             _("Application %(number)s needs corrections: %(items)s")
             % {
                 "number": application.number,
-                "items": "；".join(f"{i['item']}（{i['reason']}）" for i in items),
+                "items": correction_list(items),
             }
         ),
     )
@@ -553,7 +554,7 @@ def application_finish_inspection(
         title=lambda: (
             _("On-site inspection for %(matter)s: %(result)s")
             % {
-                "matter": application.matter.name,
+                "matter": application.matter.display_name,
                 "result": _("passed") if passed else _("not passed"),
             }
         ),
@@ -587,7 +588,7 @@ def application_finish_review(*, actor: Any, application_id: int, opinion: str) 
         due_at=_due(application.deadline),
         title=lambda: (
             _("Decide application %(number)s: %(matter)s")
-            % {"number": application.number, "matter": application.matter.name}
+            % {"number": application.number, "matter": application.matter.display_name}
         ),
         body=opinion[:300],
         link=application.get_absolute_url(),
@@ -989,7 +990,7 @@ def _todo_for_acceptance(application: Application) -> None:
         due_at=_due(clock.acceptance_due(application)),
         title=lambda: (
             _("Accept or correct application %(number)s: %(matter)s")
-            % {"number": application.number, "matter": application.matter.name}
+            % {"number": application.number, "matter": application.matter.display_name}
         ),
         body=application.enterprise.name,
         link=application.get_absolute_url(),

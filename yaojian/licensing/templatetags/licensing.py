@@ -3,6 +3,7 @@
 from django import template
 
 from yaojian.licensing.choices import CheckResult, Status
+from yaojian.licensing.models import reads_chinese
 
 register = template.Library()
 
@@ -57,6 +58,12 @@ def form_value(value) -> str:
     if isinstance(value, list):
         return "、".join(str(item) for item in value)
     return str(value)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon between a label and its text, in the reader's language's punctuation."""
+    return "：" if reads_chinese() else ": "
 
 
 @register.filter

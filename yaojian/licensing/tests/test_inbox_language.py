@@ -26,7 +26,8 @@ def test_submission_to_do_and_receipt_read_in_each_language(matters, applicant, 
     with translation.override("en"):  # the applicant reads the hall in English
         services.application_submit(actor=applicant, application_id=application.pk)
     application.refresh_from_db()
-    number, matter = application.number, application.matter.name
+    number, matter = application.number, application.matter
+    assert matter.name_en  # a shipped matter, named in both languages
     reviewer = city_staff["reviewer"]
     [english] = [
         t
@@ -38,8 +39,8 @@ def test_submission_to_do_and_receipt_read_in_each_language(matters, applicant, 
         for t in reader(reviewer, "zh-hans").get("/api/v1/todos").json()
         if t["kind"] == "licensing.accept"
     ]
-    assert english["title"] == f"Accept or correct application {number}: {matter}"
-    assert chinese["title"] == f"受理或通知补正申请{number}：{matter}"
+    assert english["title"] == f"Accept or correct application {number}: {matter.name_en}"
+    assert chinese["title"] == f"受理或通知补正申请{number}：{matter.name}"
     [message] = reader(applicant, "zh-hans").get("/api/v1/messages").json()
     assert message["subject"].startswith(f"申请{number}")
     [message] = reader(applicant, "en").get("/api/v1/messages").json()
@@ -80,11 +81,11 @@ def test_the_inspection_on_the_enterprise_file_reads_in_each_language(
             passed=False,
             report="无执业药师在岗",
         )
-    matter = application.matter.name
+    matter = application.matter
     url = f"/api/v1/registry/enterprises/{pharmacy.pk}/file?kind=inspection"
     [english] = reader(city_staff["reviewer"], "en").get(url).json()["timeline"]
     [chinese] = reader(city_staff["reviewer"], "zh-hans").get(url).json()["timeline"]
-    assert english["title"] == f"On-site inspection for {matter}: not passed"
-    assert chinese["title"] == f"{matter}现场检查：不通过"
+    assert english["title"] == f"On-site inspection for {matter.name_en}: not passed"
+    assert chinese["title"] == f"{matter.name}现场检查：不通过"
     # the inspector's report is their own words, the same for every reader
     assert english["summary"] == chinese["summary"] == "无执业药师在岗"

@@ -57,7 +57,9 @@ def _save(request, user, form, code: str, template_context: dict):
                 reraise_access(error)
                 apply_errors(form, error)
             else:
-                messages.success(request, _("Matter “%(name)s” was saved.") % {"name": matter.name})
+                messages.success(
+                    request, _("Matter “%(name)s” was saved.") % {"name": matter.display_name}
+                )
                 return redirect("licensing:matters")
     return render(
         request,

@@ -27,10 +27,10 @@ from yaojian.registry.views.common import list_page
 
 EXPORT_COLUMNS = [
     (gettext_lazy("Application number"), lambda a: a.number),
-    (gettext_lazy("Matter"), lambda a: a.matter.name),
+    (gettext_lazy("Matter"), lambda a: a.matter.display_name),
     (gettext_lazy("Applicant"), lambda a: a.enterprise.name),
     (gettext_lazy("Unified social credit code"), lambda a: a.enterprise.uscc),
-    (gettext_lazy("Handled by"), lambda a: a.handling_bureau.name),
+    (gettext_lazy("Handled by"), lambda a: a.handling_bureau.display_name),
     (gettext_lazy("Status"), lambda a: a.get_status_display()),
     (gettext_lazy("Route"), lambda a: a.get_route_display()),
     (gettext_lazy("Submitted at"), lambda a: a.submitted_at),
