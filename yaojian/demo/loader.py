@@ -19,6 +19,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from yaojian.accounts import services as accounts
 from yaojian.accounts.choices import BureauLevel, EnterpriseRight, Role, UserKind
@@ -26,6 +28,7 @@ from yaojian.accounts.models import ALL_ENTERPRISE_RIGHTS, Bureau, RoleAssignmen
 from yaojian.audit import services as audit
 from yaojian.core import crypto, regions
 from yaojian.core.text import pinyin_initials
+from yaojian.core.texts import Text, for_storage
 from yaojian.demo import trace as demo_trace
 from yaojian.demo.generator import SCALES, EnterpriseRow, ProvinceGenerator
 from yaojian.demo.registers import RegisterGenerator, Registers
@@ -284,24 +287,23 @@ def _load_enterprises(rows: list[EnterpriseRow]) -> int:
     return len(enterprises)
 
 
-# what the files call each kind of licence (the demo's timeline is in Chinese, like its data)
-LICENCE_TITLES = {
-    "drug_manufacturing": "药品生产许可证",
-    "drug_wholesale": "药品经营许可证（批发）",
-    "drug_retail_chain_hq": "药品经营许可证（零售连锁总部）",
-    "drug_retail_chain_store": "药品经营许可证（零售连锁门店）",
-    "drug_retail": "药品经营许可证（零售）",
-    "device_trading_iii": "第三类医疗器械经营许可证",
-    "device_trading_ii": "第二类医疗器械经营备案凭证",
-    "device_manufacturing": "医疗器械生产许可证",
-    "cosmetics_manufacturing": "化妆品生产许可证",
-    "online_drug_sales": "药品网络销售备案",
-}
+# the people's facts in the files name their category in the sentence's own words (the model's
+# English labels carry the Chinese in brackets, meant for a form, not for a sentence)
 PHARMACIST_CATEGORIES = {
-    PharmacistCategory.PHARMACY: "药学",
-    PharmacistCategory.TCM_PHARMACY: "中药学",
-    PharmacistCategory.BOTH: "药学、中药学",
+    PharmacistCategory.PHARMACY: pgettext_lazy("pharmacist category", "pharmacy"),
+    PharmacistCategory.TCM_PHARMACY: pgettext_lazy(
+        "pharmacist category", "traditional Chinese pharmacy"
+    ),
+    PharmacistCategory.BOTH: pgettext_lazy(
+        "pharmacist category", "pharmacy and traditional Chinese pharmacy"
+    ),
 }
+# the generated people are all licensed pharmacists, quality managers too
+PHARMACIST_ROLES = {
+    PersonRole.LICENSED_PHARMACIST: PersonRole.LICENSED_PHARMACIST.label,
+    PersonRole.QUALITY_MANAGER: gettext_lazy("Quality manager (licensed pharmacist)"),
+}
+_TITLE_LENGTH = TimelineEvent._meta.get_field("title").max_length
 
 
 def in_timeline_sample(uscc: str, region_code: str) -> bool:
@@ -390,18 +392,11 @@ def _load_registers(
     for row, licence in zip(registers.licences, licences, strict=True):
         if not sampled(row.holder_uscc):
             continue
-        label = LICENCE_TITLES[row.kind]
-        if row.kind in FILING_KINDS:
-            title = f"{label}（{row.number}）备案"
-        else:
-            title = f"核发{label}（{row.number}），有效期至{row.valid_until:%Y-%m-%d}"
         events.append(
             _event(
                 enterprises[row.holder_uscc],
                 TimelineKind.LICENCE,
-                title,
-                f"{'备案部门' if row.kind in FILING_KINDS else '发证机关'}："
-                f"{bureaus[row.issuing_region].name}",
+                *_licence_texts(licence, bureaus[row.issuing_region]),
                 row.issued_on,
                 licence,
             )
@@ -409,16 +404,11 @@ def _load_registers(
     for row, person in zip(registers.people, people, strict=True):
         if not (row.registered_on and sampled(row.enterprise_uscc)):
             continue
-        role = (
-            "执业药师" if row.role == PersonRole.LICENSED_PHARMACIST else "质量负责人（执业药师）"
-        )
         events.append(
             _event(
                 enterprises[row.enterprise_uscc],
                 TimelineKind.PERSON,
-                f"{role}{row.name}注册（{PHARMACIST_CATEGORIES[row.category]}），"
-                f"有效期至{row.registered_until:%Y-%m-%d}",
-                f"注册证编号 {row.certificate_number}",
+                *_person_texts(person),
                 row.registered_on,
                 person,
             )
@@ -426,13 +416,53 @@ def _load_registers(
     report.timeline = len(TimelineEvent.objects.bulk_create(events, batch_size=1000))
 
 
-def _event(enterprise, kind, title, summary, day: dt.date, obj) -> TimelineEvent:
+def _licence_texts(licence: Licence, bureau: Bureau) -> tuple[Text, Text]:
+    """(title, summary) of a licence's issue or a filing's record."""
+    if licence.kind in FILING_KINDS:
+        return (
+            lambda: (
+                _("%(licence)s %(number)s recorded")
+                % {"licence": licence.get_kind_display(), "number": licence.number}
+            ),
+            lambda: _("Filed with: %(bureau)s") % {"bureau": bureau.display_name},
+        )
+    return (
+        lambda: (
+            _("%(licence)s %(number)s issued, valid until %(until)s")
+            % {
+                "licence": licence.get_kind_display(),
+                "number": licence.number,
+                "until": licence.valid_until.isoformat(),
+            }
+        ),
+        lambda: _("Issuing bureau: %(bureau)s") % {"bureau": bureau.display_name},
+    )
+
+
+def _person_texts(person: Person) -> tuple[Text, Text]:
+    """(title, summary) of a licensed pharmacist's registration."""
+    return (
+        lambda: (
+            _("%(role)s %(name)s registered (%(category)s), valid until %(until)s")
+            % {
+                "role": PHARMACIST_ROLES[person.role],
+                "name": person.name,
+                "category": PHARMACIST_CATEGORIES[person.category],
+                "until": person.registered_until.isoformat(),
+            }
+        ),
+        lambda: _("Registration certificate %(number)s") % {"number": person.certificate_number},
+    )
+
+
+def _event(enterprise, kind, title: Text, summary: Text, day: dt.date, obj) -> TimelineEvent:
+    """A fact as `registry.services.timeline_post` writes it (built here to be bulk-inserted):
+    its texts rendered in every language of the interface (see core/texts.py), so that each
+    reader of the file reads it in their own language."""
     occurred = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
-    return TimelineEvent(
+    event = TimelineEvent(
         enterprise_id=enterprise.pk,
         kind=kind,
-        title=title,
-        summary=summary,
         occurred_at=occurred,
         source="registry",
         object_type=obj._meta.label_lower,
@@ -440,6 +470,9 @@ def _event(enterprise, kind, title, summary, day: dt.date, obj) -> TimelineEvent
         region_code=enterprise.region_code,
         created_at=timezone.now(),
     )
+    event.title, event.title_i18n = for_storage(title, limit=_TITLE_LENGTH)
+    event.summary, event.summary_i18n = for_storage(summary)
+    return event
 
 
 def _load_enterprise_accounts(generator: ProvinceGenerator, password_hash: str) -> None:

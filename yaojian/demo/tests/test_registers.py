@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import asdict
 from functools import cache
@@ -283,7 +284,7 @@ def test_load_writes_the_generated_registers(loaded):
     assert ric.is_valid(number) and person.id_number_hash == id_number_hash(number)
 
 
-def test_the_demo_chains_file_has_licences_people_and_a_timeline(loaded):
+def test_the_demo_chains_file_has_licences_people_and_a_timeline(loaded, settings):
     chain = Enterprise.objects.get(name=loader.DEMO_CHAIN)
     assert chain.licences.filter(kind=LicenceKind.DRUG_RETAIL_CHAIN_HQ).count() == 1
     assert chain.people.filter(role=PersonRole.QUALITY_MANAGER).exists()
@@ -295,6 +296,59 @@ def test_the_demo_chains_file_has_licences_people_and_a_timeline(loaded):
     licence = Licence.objects.get(pk=event.object_id)
     assert event.object_type == "registry.licence" and licence.number in event.title
     assert event.occurred_at.date() == licence.issued_on
+    settings.YAOJIAN_REQUIRE_MFA = False  # as `yaojian demo` runs (YAOJIAN_DEMO=1)
+    read = _the_file_reads_in_each_language(chain)
+    read |= _the_file_reads_in_each_language(stores.order_by("pk").first())
+    assert read == {"licence", "person"}
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # ideographs, CJK punctuation
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _the_file_reads_in_each_language(enterprise) -> set[str]:
+    """The demo's facts on a file read in the reader's language, in the page's API as it shows
+    them; only the proper names (licence numbers, people's names) stay as they are.
+    Returns the kinds of fact read."""
+    names = [
+        *enterprise.licences.values_list("number", flat=True),
+        *enterprise.people.values_list("name", flat=True),
+        *enterprise.people.exclude(certificate_number="").values_list(
+            "certificate_number", flat=True
+        ),
+    ]
+
+    def wording(text: str) -> str:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, "")
+        return text
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="county"))
+    url = f"/api/v1/registry/enterprises/{enterprise.pk}/file"
+    seen = set()
+    for kind in ("licence", "person"):
+        english, chinese = (
+            client.get(url, {"kind": kind}, HTTP_ACCEPT_LANGUAGE=language).json()["timeline"]
+            for language in ("en", "zh-hans")
+        )
+        assert [e["id"] for e in english] == [e["id"] for e in chinese]
+        events = {e.pk: e for e in TimelineEvent.objects.filter(pk__in=[e["id"] for e in english])}
+        for en, zh in zip(english, chinese, strict=True):
+            if events[en["id"]].object_type == "":
+                continue  # a status change: not the demo loader's
+            seen.add(kind)
+            assert any(name in en["title"] for name in names), en  # the fact names its record
+            for text in filter(None, (en["title"], en["summary"])):
+                assert not CJK.search(wording(text)), text
+            for text in filter(None, (zh["title"], zh["summary"])):
+                assert CJK.search(wording(text)) and not WORD.search(wording(text)), text
+            # the plain columns keep the default language, for search and e-mail
+            assert (events[en["id"]].title, events[en["id"]].summary) == (
+                zh["title"],
+                zh["summary"],
+            )
+    return seen
 
 
 def test_demo_scale_loads_the_findings_and_the_accounts_still_work(db, settings):
