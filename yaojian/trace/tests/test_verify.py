@@ -212,9 +212,7 @@ def test_an_impossible_printed_expiry_is_refused_naming_the_field(c, client):
 @pytest.mark.parametrize(
     ("language", "message"), [("zh-hans", "格式不正确。"), ("en", "Not in the expected form.")]
 )
-def test_a_parameter_out_of_its_form_is_refused_in_the_readers_language(
-    client, language, message
-):
+def test_a_parameter_out_of_its_form_is_refused_in_the_readers_language(client, language, message):
     refused = client.get(URL, {"code": cn(1), "region": "36-01"}, HTTP_ACCEPT_LANGUAGE=language)
     assert refused.status_code == 422
     assert refused.json()["errors"] == [{"field": "region", "message": message}]
