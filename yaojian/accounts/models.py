@@ -6,11 +6,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import BureauLevel, EnterpriseRight, Role, UserKind
 from yaojian.core import scoping
+from yaojian.core.texts import reads_chinese
 
 
 class Bureau(models.Model):
@@ -41,7 +41,7 @@ class Bureau(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name
+        return self.name if reads_chinese() else self.name_en
 
 
 class User(AbstractUser):

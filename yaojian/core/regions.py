@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.utils.translation import get_language
 from pypinyin import lazy_pinyin
 from stdnum import numdb
+
+from yaojian.core.texts import reads_chinese
 
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 _PLACEHOLDERS = frozenset({"市辖区", "市区", "郊区"})  # groupings in the table, not divisions
@@ -50,7 +51,7 @@ class Region:
 
     @property
     def display_name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name
+        return self.name if reads_chinese() else self.name_en
 
 
 def english_name(name: str) -> str:
@@ -193,7 +194,7 @@ def display_path(code: str) -> str:
     if region is None:
         return code
     city = get(code[:4] + "00") if region.level == COUNTY else None
-    if (get_language() or "").startswith("en"):
+    if not reads_chinese():
         return f"{region.name_en}, {city.name_en}" if city else region.name_en
     return (
         f"{city.name}{region.name}"

@@ -27,6 +27,19 @@ from django.utils.functional import Promise
 Text = str | Promise | Mapping[str, str] | Callable[[], Any]
 
 
+def reads_chinese(language: str | None = None) -> bool:
+    """Whether `language` (by default the active one) is Chinese: it picks the Chinese name of a
+    thing and takes full-width punctuation."""
+    return (
+        (language or translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+    )
+
+
+def join_clauses(parts) -> str:
+    """Clauses on one line, separated as the reader's language does (；or ; )."""
+    return ("；" if reads_chinese() else "; ").join(parts)
+
+
 def language_codes() -> list[str]:
     """The default language first, then every configured one."""
     codes = [settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES)]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from yaojian.audit import services as audit
 from yaojian.core import masking
 from yaojian.core.errors import ValidationFailed
+from yaojian.core.texts import join_clauses
 from yaojian.enforcement import clock, provisions, workflows
 from yaojian.enforcement.choices import (
     PartyKind,
@@ -104,8 +105,7 @@ def penalty_text(case: Case) -> str:
         parts.append(_("Confiscation of %(goods)s") % {"goods": case.confiscated_goods})
     if case.licence_revoked:
         parts.append(_("Licence revoked"))
-    chinese = (translation.get_language() or "zh-hans").startswith("zh")
-    return ("；" if chinese else "; ").join(parts)
+    return join_clauses(parts)
 
 
 def proposed_penalty_text(case: Case) -> str:

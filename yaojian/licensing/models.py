@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
+from yaojian.core.texts import join_clauses, reads_chinese
 from yaojian.licensing.choices import HandlingLevel, MatterKind, PauseReason, Route, Status
 from yaojian.registry.choices import LicenceKind
 
@@ -70,18 +70,9 @@ class Matter(models.Model):
     def display_name(self) -> str:
         """The name in the reader's language, as `accounts.Bureau.display_name` does; a matter
         an administrator added without an English name reads in Chinese."""
-        if self.name_en and _reads_english():
+        if self.name_en and not reads_chinese():
             return self.name_en
         return self.name
-
-
-def _reads_english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def reads_chinese() -> bool:
-    """Whether the reader's language takes Chinese punctuation (full-width brackets, 、；：)."""
-    return (get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
 
 
 class Application(models.Model):
@@ -251,7 +242,7 @@ def correction_item(item: dict) -> str:
 
 def correction_list(items: list[dict]) -> str:
     """The items of a correction notice on one line, in the reader's language's punctuation."""
-    return ("；" if reads_chinese() else "; ").join(correction_item(item) for item in items)
+    return join_clauses(correction_item(item) for item in items)
 
 
 class Pause(models.Model):

@@ -191,22 +191,14 @@ class TimelineEventOut(Schema):
     id: int
     kind: str
     severity: str
-    title: str
-    summary: str
+    # in the caller's language (Accept-Language), as the file's page shows them
+    title: str = Field(alias="title_text")
+    summary: str = Field(alias="summary_text")
     occurred_at: dt.datetime
     source: str
     link: str
     enterprise_id: int | None
     product_id: int | None
-
-    # in the caller's language (Accept-Language), as the file's page shows them
-    @staticmethod
-    def resolve_title(obj) -> str:
-        return obj.title_text
-
-    @staticmethod
-    def resolve_summary(obj) -> str:
-        return obj.summary_text
 
 
 class ChangeOut(Schema):

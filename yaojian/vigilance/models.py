@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
+from yaojian.core.texts import reads_chinese
 from yaojian.core.validators import validate_region_code
 from yaojian.vigilance.choices import (
     ActionTaken,
@@ -109,9 +110,7 @@ class MeddraTerm(models.Model):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_zh and (get_language() or "zh").startswith("zh"):
+        if self.name_zh and reads_chinese():
             return self.name_zh
         return self.name
 

@@ -3,14 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import Field
+
+# Titles and bodies in the caller's language (Accept-Language), as the pages show them: read
+# from the models' per-language properties.
 
 
 class TodoOut(Schema):
     id: int
     source: str
     kind: str
-    title: str
-    body: str
+    title: str = Field(alias="title_text")
+    body: str = Field(alias="body_text")
     link: str
     status: str
     due_at: datetime | None
@@ -18,29 +22,12 @@ class TodoOut(Schema):
     object_type: str
     object_id: str
 
-    # in the caller's language (Accept-Language), as the pages show them
-    @staticmethod
-    def resolve_title(obj) -> str:
-        return obj.title_text
-
-    @staticmethod
-    def resolve_body(obj) -> str:
-        return obj.body_text
-
 
 class MessageOut(Schema):
     id: int
     source: str
-    subject: str
-    body: str
+    subject: str = Field(alias="subject_text")
+    body: str = Field(alias="body_text")
     link: str
     created_at: datetime
     read_at: datetime | None
-
-    @staticmethod
-    def resolve_subject(obj) -> str:
-        return obj.subject_text
-
-    @staticmethod
-    def resolve_body(obj) -> str:
-        return obj.body_text

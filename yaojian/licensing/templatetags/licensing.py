@@ -2,8 +2,8 @@
 
 from django import template
 
+from yaojian.core.texts import reads_chinese
 from yaojian.licensing.choices import CheckResult, Status
-from yaojian.licensing.models import reads_chinese
 
 register = template.Library()
 

@@ -62,11 +62,11 @@ class VerificationLog:
                     target=self._run, name="verification-log", daemon=True
                 )
                 self._thread.start()
-            if self._exit_hook_pid != os.getpid():
-                # A worker process that multiprocessing started (granian's are) leaves by
-                # os._exit, which skips atexit; its exit finalizers still run.
-                multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
-                self._exit_hook_pid = os.getpid()
+                if self._exit_hook_pid != os.getpid():
+                    # A worker process that multiprocessing started (granian's are) leaves by
+                    # os._exit, which skips atexit; its exit finalizers still run.
+                    multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
+                    self._exit_hook_pid = os.getpid()
             full = len(self._rows) >= BATCH
         if full:
             self._wake.set()

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
+
+from yaojian.core.texts import reads_chinese
 
 __all__ = [
     "annotate_names",
@@ -47,10 +48,6 @@ def event_key(code: str | None, text: str | None) -> tuple[str, str] | None:
     return (TEXT, text) if text else None
 
 
-def _chinese(language: str | None = None) -> bool:
-    return (language or get_language() or "zh").startswith("zh")
-
-
 def _pt_terms() -> QuerySet:
     from yaojian.vigilance.choices import MeddraLevel
     from yaojian.vigilance.models import MeddraTerm
@@ -62,7 +59,7 @@ def pt_names(codes: Iterable[str], *, language: str | None = None) -> dict[str, 
     """The PT name of each code in the language (Chinese when the release has it), current
     release first, then the most recently imported one."""
     codes = sorted({c for c in codes if c})
-    chinese = _chinese(language)
+    chinese = reads_chinese(language)
     found: dict[str, str] = {}
     for start in range(0, len(codes), 500):
         rows = (
@@ -82,7 +79,7 @@ def annotate_names(rows: QuerySet, *, code_field: str = "event_code", stored: st
     """`event_name` on each row: the PT name in the reader's language, else the stored name."""
     terms = _pt_terms().filter(code=OuterRef(code_field))
     terms = terms.order_by("-release__is_current", "-release__imported_at", "-id")
-    if _chinese():
+    if reads_chinese():
         label = Case(When(name_zh="", then=F("name")), default=F("name_zh"))
     else:
         label = Case(When(name="", then=F("name_zh")), default=F("name"))
