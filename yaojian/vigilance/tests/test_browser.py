@@ -39,7 +39,11 @@ def test_the_public_reports_a_reaction_from_a_phone(phone, province, meddra):
     shot(phone, "adr-public-form")
     # a missing county is refused, naming the field, and nothing is stored
     phone.click("[data-testid=submit-report]")
-    assert phone.locator("#id_region_code.is-invalid, #id_region_code:invalid").count() == 1
+    # the form posts without the browser's own checks: wait for the server's answer
+    # (reading the page at once could catch it between the two documents)
+    error = phone.wait_for_selector("[data-testid=error-region_code]")
+    assert error.inner_text().strip()
+    assert phone.locator("#id_region_code:invalid").count() == 1
     assert not Case.objects.exists()
     phone.select_option("#id_region_code", "360103")
     phone.click("[data-testid=submit-report]")
