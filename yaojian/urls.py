@@ -1,13 +1,15 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from yaojian.accounts import views as accounts_views
 from yaojian.api import api
 from yaojian.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps the choice on a signed-in account
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("workbench/", include("yaojian.workbench.urls")),
     path("workbench/registry/", include("yaojian.registry.urls")),

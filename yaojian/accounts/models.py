@@ -77,6 +77,9 @@ class User(AbstractUser):
     )
     failed_logins = models.PositiveSmallIntegerField(_("failed logins in a row"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # the language the account last used the platform in (at login, or when it switched),
+    # so that what reaches it outside a page (e-mail) is written in that language too
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     objects = UserManager()
 

@@ -19,7 +19,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -231,8 +231,11 @@ def complete_login(request: Any, user: User) -> None:
     if not request.session.session_key:
         request.session.save()
     origin = current_origin()
+    user.language = translation.get_language() or ""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        User.objects.filter(pk=user.pk).update(
+            failed_logins=0, locked_until=None, language=user.language
+        )
         UserSession.objects.create(
             user=user,
             session_key=request.session.session_key,
@@ -240,6 +243,19 @@ def complete_login(request: Any, user: User) -> None:
             user_agent=origin.user_agent,
         )
         audit.record(actor=user, action="accounts.login", obj=user)
+
+
+def remember_language(user: User, language: str) -> None:
+    """Keep the language an account switched to (one of the platform's; anything else is
+    ignored, as Django's own switch ignores it)."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return
+    user.language = language
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=language)
+        audit.record(
+            actor=user, action="accounts.language", obj=user, changes={"language": language}
+        )
 
 
 def logout_user(request: Any) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from yaojian.accounts import forms, selectors, services
@@ -105,6 +106,15 @@ def login_verify(request):
             services.complete_login(request, user)
             return redirect(pending["next"])
     return render(request, "accounts/login_verify.html", {"form": form})
+
+
+def set_language(request):
+    """Django's switch (cookie, then back to the page); a signed-in account also keeps the
+    choice, for what reaches it outside a page."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.remember_language(request.user, request.POST.get("language", ""))
+    return response
 
 
 @require_POST

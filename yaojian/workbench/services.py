@@ -108,7 +108,7 @@ def notify(
     email: bool = True,
 ) -> Message:
     """The one way to tell a user something: the inbox, and e-mail after commit if they have one
-    (in the default language: the platform does not know which language a user reads by mail)."""
+    (in the language they last used the platform in; the default one if they never signed in)."""
     subject, subject_i18n = for_storage(subject, limit=_SUBJECT_LENGTH)
     body, body_i18n = for_storage(body)
     message = Message.objects.create(

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 
@@ -11,11 +11,13 @@ def send_message_email(message_id: int) -> None:
     message = Message.objects.select_related("recipient").filter(pk=message_id).first()
     if message is None or message.emailed_at or not message.recipient.email:
         return
-    send_mail(
-        subject=f"[{settings.YAOJIAN_PLATFORM_NAME}] {message.subject}",
-        message=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[message.recipient.email],
-    )
+    # written in the language the recipient last used the platform in
+    with translation.override(message.recipient.language or settings.LANGUAGE_CODE):
+        send_mail(
+            subject=f"[{settings.YAOJIAN_PLATFORM_NAME}] {message.subject_text}",
+            message=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[message.recipient.email],
+        )
     message.emailed_at = timezone.now()
     message.save(update_fields=["emailed_at"])

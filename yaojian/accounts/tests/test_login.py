@@ -153,3 +153,29 @@ def test_logout_ends_the_session_and_is_audited(client, enterprise_master):
     response = client.get("/my/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_account_keeps_the_language_it_signs_in_and_switches_to(client, enterprise_master):
+    """What reaches an account outside a page (e-mail) is written in the language it uses."""
+    client.cookies["django_language"] = "en"
+    post_login(client, enterprise_master.username)
+    enterprise_master.refresh_from_db()
+    assert enterprise_master.language == "en"
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "zh-hans"
+    enterprise_master.refresh_from_db()
+    assert enterprise_master.language == "zh-hans"
+    assert audit("accounts.language", actor_id=enterprise_master.pk).count() == 1
+    # a language the platform does not offer changes nothing
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    enterprise_master.refresh_from_db()
+    assert enterprise_master.language == "zh-hans"
+    assert audit("accounts.language").count() == 1
+
+
+def test_a_visitor_switching_language_changes_no_account(client, enterprise_master):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.cookies["django_language"].value == "en"
+    enterprise_master.refresh_from_db()
+    assert enterprise_master.language == ""
+    assert not audit("accounts.language").exists()

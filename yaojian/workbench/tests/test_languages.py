@@ -98,8 +98,22 @@ def test_a_message_reads_in_each_readers_language(
     assert english["subject"] == "Recall order ZH-1 (level 2): 阿莫西林胶囊"
     assert chinese["subject"] == expected_zh
     assert english["body"] == "Open" and chinese["body"] != "Open"
-    # e-mail has no reader's language: the default one, as the plain columns
+    # e-mail goes in the language the account last used; one that never signed in reads the
+    # default language, as the plain columns
     assert expected_zh in mail.outbox[0].subject
+    user.language = "en"
+    user.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            user,
+            source="test",
+            subject=lambda: _(RECALL) % {"number": "ZH-2", "level": 1, "product": "阿莫西林胶囊"},
+            body=gettext_lazy("Open"),
+        )
+    assert mail.outbox[1].subject.endswith("Recall order ZH-2 (level 1): 阿莫西林胶囊")
+    assert mail.outbox[1].subject.startswith("[Jiangxi Smart Drug Regulation Platform]")
+    assert mail.outbox[1].body == "Open"
+    assert mail.outbox[0].body != "Open"
 
 
 def test_the_enterprise_portal_shows_messages_in_the_readers_language(enterprise_master):
