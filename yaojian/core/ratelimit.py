@@ -19,6 +19,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 # A flood from more distinct clients than this within one window empties the local count
 # rather than letting it grow without bound (the next window starts afresh anyway).
@@ -77,8 +78,16 @@ def allow(scope: str, client: str, *, limit: int, seconds: int) -> bool:
 
 
 def reset() -> None:
-    """Forget every count (tests: with a shared cache, this empties that whole cache)."""
+    """Forget every count (tests). In a Redis cache only the counts' keys go: the cache may
+    hold other things and serve other machines."""
     _LOCAL.clear()
     alias = getattr(settings, "YAOJIAN_RATE_LIMIT_CACHE", None)
-    if alias:
-        caches[alias].clear()
+    if not alias:
+        return
+    cache = caches[alias]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=cache.make_and_validate_key("ratelimit:*")):
+            client.delete(key)
+    else:
+        cache.clear()

@@ -97,6 +97,17 @@ def test_with_a_shared_cache_every_process_counts_against_one_limit(redis_cache,
     assert _hits("scope", "b", 1) == [True]
 
 
+def test_forgetting_the_counts_leaves_the_rest_of_the_shared_cache(redis_cache, frozen_clock):
+    from django.core.cache import cache
+
+    cache.set("someone-elses", "kept")
+    assert _hits("scope", "a", 4) == [True, True, True, False]
+    ratelimit.reset()
+    assert _hits("scope", "a", 1) == [True]
+    assert cache.get("someone-elses") == "kept"
+    cache.delete("someone-elses")
+
+
 @pytest.mark.django_db
 def test_the_public_verification_answers_429_past_the_shared_limit(
     redis_cache, frozen_clock, client, settings
