@@ -40,6 +40,15 @@ def join_clauses(parts) -> str:
     return ("；" if reads_chinese() else "; ").join(parts)
 
 
+def join_items(parts) -> str:
+    """Items of a list on one line, separated as the reader's language does: 、 in Chinese;
+    in English ", ", or "; " when an item has a comma of its own (so that the items stay apart)."""
+    parts = [str(part) for part in parts]
+    if reads_chinese():
+        return "、".join(parts)
+    return ("; " if any("," in part for part in parts) else ", ").join(parts)
+
+
 def language_codes() -> list[str]:
     """The default language first, then every configured one."""
     codes = [settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES)]

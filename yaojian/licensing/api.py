@@ -55,6 +55,7 @@ def detail(user, application) -> dict:
     )
     return {
         "form_data": application.form_data or {},
+        "form_display": queries.form_rows(application),
         "materials": view["materials"],
         "missing": queries.missing_items(application) if queries.editable(application) else [],
         "steps": steps,

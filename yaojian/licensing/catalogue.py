@@ -3,10 +3,17 @@
 Limits are in working days (行政许可法 第八十二条: 行政许可的期限以工作日计算); the committed
 limits are the province's service promise (承诺时限), shorter than the statutory ones.
 Administrators may change everything here in the matter editor; `install` only adds what is
-missing (a matter, or a shipped matter's English name), so their changes survive upgrades.
+missing (a matter, or the English of a shipped matter's name, materials and fields), so their
+changes survive upgrades.
+
+Scope items (经营范围, 生产范围) are stored in Chinese, on applications and on licences alike:
+they are the legal terms the licence prints. Readers of English read them through the
+licences' glossary, `registry.scopes.SCOPE_ENGLISH`.
 """
 
 from __future__ import annotations
+
+from yaojian.registry.scopes import SCOPE_ENGLISH
 
 RETAIL_SCOPE = [
     "处方药",
@@ -49,49 +56,129 @@ DEVICE_SCOPE = [
     "22 临床检验器械",
 ]
 
+COSMETICS_UNITS = ["一般液态单元", "膏霜乳液单元", "粉单元", "气雾剂及有机溶剂单元"]
+
+
+def scope_english(items: list[str]) -> list[str]:
+    return [SCOPE_ENGLISH[item] for item in items]
+
+
 LICENCE_MATERIALS = [
-    {"code": "application_form", "name": "申请表（法定代表人签字并加盖公章）", "types": ["pdf"]},
-    {"code": "business_licence", "name": "营业执照", "types": ["pdf", "jpeg", "png"]},
+    {
+        "code": "application_form",
+        "name": "申请表（法定代表人签字并加盖公章）",
+        "name_en": "Application form (signed by the legal representative, with the company seal)",
+        "types": ["pdf"],
+    },
+    {
+        "code": "business_licence",
+        "name": "营业执照",
+        "name_en": "Business licence",
+        "types": ["pdf", "jpeg", "png"],
+    },
     {
         "code": "premises",
         "name": "经营场所和仓库的产权证明或租赁合同",
+        "name_en": "Title deeds or lease contracts of the business premises and the warehouse",
         "waived_by_commitment": True,
     },
-    {"code": "floor_plan", "name": "经营场所平面布局图", "waived_by_commitment": True},
-    {"code": "quality_system", "name": "质量管理文件目录", "waived_by_commitment": True},
+    {
+        "code": "floor_plan",
+        "name": "经营场所平面布局图",
+        "name_en": "Floor plan of the business premises",
+        "waived_by_commitment": True,
+    },
+    {
+        "code": "quality_system",
+        "name": "质量管理文件目录",
+        "name_en": "List of the quality management documents",
+        "waived_by_commitment": True,
+    },
 ]
 PERSON_MATERIALS = [
-    {"code": "pharmacist_certificate", "name": "执业药师注册证", "types": ["pdf", "jpeg", "png"]},
+    {
+        "code": "pharmacist_certificate",
+        "name": "执业药师注册证",
+        "name_en": "Registration certificate of the licensed pharmacist",
+        "types": ["pdf", "jpeg", "png"],
+    },
 ]
+CHANGE_EVIDENCE = {
+    "code": "change_evidence",
+    "name": "变更事项的证明材料",
+    "name_en": "Documents proving the changes",
+}
 APPLICANT_FIELDS = [
-    {"name": "enterprise_name", "label": "企业名称", "prefill": "enterprise.name"},
-    {"name": "address", "label": "经营地址", "prefill": "enterprise.address"},
+    {
+        "name": "enterprise_name",
+        "label": "企业名称",
+        "label_en": "Enterprise name",
+        "prefill": "enterprise.name",
+    },
+    {
+        "name": "address",
+        "label": "经营地址",
+        "label_en": "Business address",
+        "prefill": "enterprise.address",
+    },
     {
         "name": "legal_representative",
         "label": "法定代表人",
+        "label_en": "Legal representative",
         "prefill": "enterprise.legal_representative",
     },
-    {"name": "principal", "label": "企业负责人"},
-    {"name": "quality_manager", "label": "质量负责人"},
+    {"name": "principal", "label": "企业负责人", "label_en": "Person in charge"},
+    {"name": "quality_manager", "label": "质量负责人", "label_en": "Quality manager"},
     {
         "name": "phone",
         "label": "联系电话",
+        "label_en": "Contact phone",
         "prefill": "enterprise.phone",
         "pattern": r"^[0-9\-+ ]{7,20}$",
     },
 ]
+CHANGES_FIELD = {
+    "name": "changes",
+    "label": "变更事项及变更后内容",
+    "label_en": "What changes, and the particulars after the change",
+    "type": "textarea",
+}
 
 
-def _scope_field(choices):
-    return {"name": "scope", "label": "经营范围", "type": "multi", "choices": choices}
+def _scope_field(choices, label="经营范围", label_en="Business scope"):
+    return {
+        "name": "scope",
+        "label": label,
+        "label_en": label_en,
+        "type": "multi",
+        "choices": choices,
+        "choices_en": scope_english(choices),
+    }
 
 
-def _licence_field(label="许可证编号"):
+def _licence_field(label="许可证编号", label_en="Licence number"):
     return {
         "name": "licence_number",
         "label": label,
+        "label_en": label_en,
         "type": "licence",
         "prefill": "licence.number",
+    }
+
+
+PRODUCTION_ADDRESS_FIELD = {
+    "name": "production_address",
+    "label": "生产地址",
+    "label_en": "Production address",
+}
+
+
+def _address_field(prefill="licence.registered_address"):
+    return {
+        "name": "address",
+        "label": "经营地址",
+        "label_en": "Business address",
+        "prefill": prefill,
     }
 
 
@@ -127,17 +214,15 @@ MATTERS = [
         "commitment_route": False,
         "decided_at_once": False,
         "inspection_step": False,
-        "materials": [
-            LICENCE_MATERIALS[0],
-            {"code": "change_evidence", "name": "变更事项的证明材料"},
-        ],
+        "materials": [LICENCE_MATERIALS[0], CHANGE_EVIDENCE],
         "form_fields": [
             _licence_field(),
-            {"name": "changes", "label": "变更事项及变更后内容", "type": "textarea"},
-            {"name": "address", "label": "经营地址", "prefill": "licence.registered_address"},
+            CHANGES_FIELD,
+            _address_field(),
             {
                 "name": "quality_manager",
                 "label": "质量负责人",
+                "label_en": "Quality manager",
                 "prefill": "licence.quality_manager",
             },
         ],
@@ -158,12 +243,13 @@ MATTERS = [
         "inspection_step": False,
         "materials": [
             LICENCE_MATERIALS[0],
-            {"code": "self_inspection", "name": "药品经营质量管理规范自查报告"},
+            {
+                "code": "self_inspection",
+                "name": "药品经营质量管理规范自查报告",
+                "name_en": "Self-inspection report against Good Supply Practice (GSP)",
+            },
         ],
-        "form_fields": [
-            _licence_field(),
-            {"name": "address", "label": "经营地址", "prefill": "licence.registered_address"},
-        ],
+        "form_fields": [_licence_field(), _address_field()],
         "scope_choices": RETAIL_SCOPE,
     },
     {
@@ -182,7 +268,12 @@ MATTERS = [
         "materials": [LICENCE_MATERIALS[0]],
         "form_fields": [
             _licence_field(),
-            {"name": "reason", "label": "注销原因", "type": "textarea"},
+            {
+                "name": "reason",
+                "label": "注销原因",
+                "label_en": "Reason for the cancellation",
+                "type": "textarea",
+            },
         ],
         "scope_choices": [],
     },
@@ -202,11 +293,16 @@ MATTERS = [
         "inspection_step": True,
         "materials": [
             *LICENCE_MATERIALS,
-            {"code": "warehouse", "name": "仓储设施设备及计算机系统说明"},
+            {
+                "code": "warehouse",
+                "name": "仓储设施设备及计算机系统说明",
+                "name_en": "Description of the storage facilities and equipment and of the "
+                "computer system",
+            },
         ],
         "form_fields": [
             *APPLICANT_FIELDS,
-            {"name": "warehouse_address", "label": "仓库地址"},
+            {"name": "warehouse_address", "label": "仓库地址", "label_en": "Warehouse address"},
             _scope_field(WHOLESALE_SCOPE),
         ],
         "scope_choices": WHOLESALE_SCOPE,
@@ -227,12 +323,17 @@ MATTERS = [
         "inspection_step": True,
         "materials": [
             *LICENCE_MATERIALS,
-            {"code": "gmp_documents", "name": "生产质量管理体系文件及厂区、车间布局"},
+            {
+                "code": "gmp_documents",
+                "name": "生产质量管理体系文件及厂区、车间布局",
+                "name_en": "Documents of the production quality management system, and the "
+                "layout of the site and the workshops",
+            },
         ],
         "form_fields": [
             *APPLICANT_FIELDS,
-            {"name": "production_address", "label": "生产地址"},
-            {"name": "scope", "label": "生产范围", "type": "multi", "choices": MANUFACTURING_SCOPE},
+            PRODUCTION_ADDRESS_FIELD,
+            _scope_field(MANUFACTURING_SCOPE, "生产范围", "Production scope"),
         ],
         "scope_choices": MANUFACTURING_SCOPE,
     },
@@ -249,14 +350,8 @@ MATTERS = [
         "commitment_route": False,
         "decided_at_once": False,
         "inspection_step": True,
-        "materials": [
-            LICENCE_MATERIALS[0],
-            {"code": "change_evidence", "name": "变更事项的证明材料"},
-        ],
-        "form_fields": [
-            _licence_field(),
-            {"name": "changes", "label": "变更事项及变更后内容", "type": "textarea"},
-        ],
+        "materials": [LICENCE_MATERIALS[0], CHANGE_EVIDENCE],
+        "form_fields": [_licence_field(), CHANGES_FIELD],
         "scope_choices": MANUFACTURING_SCOPE,
     },
     {
@@ -274,7 +369,11 @@ MATTERS = [
         "inspection_step": True,
         "materials": [
             LICENCE_MATERIALS[0],
-            {"code": "self_inspection", "name": "药品生产质量管理规范自查报告"},
+            {
+                "code": "self_inspection",
+                "name": "药品生产质量管理规范自查报告",
+                "name_en": "Self-inspection report against Good Manufacturing Practice (GMP)",
+            },
         ],
         "form_fields": [_licence_field()],
         "scope_choices": MANUFACTURING_SCOPE,
@@ -296,7 +395,12 @@ MATTERS = [
         "materials": LICENCE_MATERIALS,
         "form_fields": [
             *APPLICANT_FIELDS,
-            {"name": "warehouse_address", "label": "库房地址", "required": False},
+            {
+                "name": "warehouse_address",
+                "label": "库房地址",
+                "label_en": "Warehouse address",
+                "required": False,
+            },
             _scope_field(DEVICE_SCOPE),
         ],
         "scope_choices": DEVICE_SCOPE,
@@ -316,7 +420,12 @@ MATTERS = [
         "inspection_step": False,
         "materials": [
             LICENCE_MATERIALS[1],
-            {"code": "filing_form", "name": "第二类医疗器械经营备案表", "types": ["pdf"]},
+            {
+                "code": "filing_form",
+                "name": "第二类医疗器械经营备案表",
+                "name_en": "Class II medical device trading filing form",
+                "types": ["pdf"],
+            },
         ],
         "form_fields": [*APPLICANT_FIELDS[:3], _scope_field(DEVICE_SCOPE)],
         "scope_choices": DEVICE_SCOPE,
@@ -337,19 +446,18 @@ MATTERS = [
         "inspection_step": True,
         "materials": [
             *LICENCE_MATERIALS,
-            {"code": "gmp_documents", "name": "生产质量管理体系文件"},
+            {
+                "code": "gmp_documents",
+                "name": "生产质量管理体系文件",
+                "name_en": "Documents of the production quality management system",
+            },
         ],
         "form_fields": [
             *APPLICANT_FIELDS,
-            {"name": "production_address", "label": "生产地址"},
-            {
-                "name": "scope",
-                "label": "生产许可项目",
-                "type": "multi",
-                "choices": ["一般液态单元", "膏霜乳液单元", "粉单元", "气雾剂及有机溶剂单元"],
-            },
+            PRODUCTION_ADDRESS_FIELD,
+            _scope_field(COSMETICS_UNITS, "生产许可项目", "Licensed production units"),
         ],
-        "scope_choices": ["一般液态单元", "膏霜乳液单元", "粉单元", "气雾剂及有机溶剂单元"],
+        "scope_choices": COSMETICS_UNITS,
     },
     # 药品网络销售
     {
@@ -365,10 +473,21 @@ MATTERS = [
         "commitment_route": False,
         "decided_at_once": True,
         "inspection_step": False,
-        "materials": [{"code": "report_form", "name": "药品网络销售信息报告表", "types": ["pdf"]}],
+        "materials": [
+            {
+                "code": "report_form",
+                "name": "药品网络销售信息报告表",
+                "name_en": "Online drug sales information report form",
+                "types": ["pdf"],
+            }
+        ],
         "form_fields": [
             *APPLICANT_FIELDS[:3],
-            {"name": "website", "label": "网站、网店或客户端名称及网址"},
+            {
+                "name": "website",
+                "label": "网站、网店或客户端名称及网址",
+                "label_en": "Name and address (URL) of the website, online shop or app",
+            },
         ],
         "scope_choices": [],
     },
@@ -376,12 +495,14 @@ MATTERS = [
 
 
 def install(matter_model) -> int:
-    """Add the shipped matters that are missing (by code) and give the English name to those
-    that lack it; leave edited ones alone. Returns how many matters it added."""
+    """Add the shipped matters that are missing (by code) and give the English name, material
+    names and field labels to those that lack them; leave edited ones alone. Returns how many
+    matters it added."""
     existing = set(matter_model.objects.values_list("code", flat=True))
     created = [matter_model(**spec) for spec in MATTERS if spec["code"] not in existing]
     matter_model.objects.bulk_create(created)
     fill_english_names(matter_model)
+    fill_english_config(matter_model)
     return len(created)
 
 
@@ -398,6 +519,62 @@ def fill_english_names(matter_model) -> int:
                 name_en=spec["name_en"]
             )
     return named
+
+
+# the English of a shipped item (material or form field), each beside the Chinese it translates
+_ENGLISH_OF = {
+    "materials": (("name", "name_en"), ("note", "note_en")),
+    "form_fields": (("label", "label_en"), ("help", "help_en"), ("choices", "choices_en")),
+}
+_KEY = {"materials": "code", "form_fields": "name"}
+
+
+def _with_english(items, shipped_items, kind: str) -> tuple[list, bool]:
+    """The stored items, each given the shipped English it lacks. An item takes only the
+    English of a Chinese text it still has as shipped: an administrator's own wording keeps
+    its blank (the shipped English may not say what theirs does), and an English text already
+    there, theirs or ours, stays."""
+    shipped_by_key = {item[_KEY[kind]]: item for item in shipped_items}
+    changed = False
+    result = []
+    for item in items:
+        shipped = shipped_by_key.get(item.get(_KEY[kind])) if isinstance(item, dict) else None
+        if shipped is not None:
+            item = dict(item)
+            for chinese, english in _ENGLISH_OF[kind]:
+                if (
+                    shipped.get(english)
+                    and not item.get(english)
+                    and item.get(chinese, "") == shipped.get(chinese, "")
+                ):
+                    item[english] = shipped[english]
+                    changed = True
+        result.append(item)
+    return result, changed
+
+
+def fill_english_config(matter_model) -> int:
+    """Give the materials and form fields of each shipped matter the English they lack (names,
+    labels, help texts, choices), matched by code (material) or name (field): a database
+    installed before they were translated reads in English too, and nothing an administrator
+    wrote is overwritten. Returns how many matters it changed."""
+    specs = {spec["code"]: spec for spec in MATTERS}
+    changed_count = 0
+    stored = matter_model.objects.filter(code__in=specs).values_list(
+        "pk", "code", "materials", "form_fields"
+    )
+    for pk, code, materials, form_fields in stored:
+        spec = specs[code]
+        materials, materials_changed = _with_english(
+            materials or [], spec["materials"], "materials"
+        )
+        form_fields, fields_changed = _with_english(
+            form_fields or [], spec["form_fields"], "form_fields"
+        )
+        if materials_changed or fields_changed:
+            matter_model.objects.filter(pk=pk).update(materials=materials, form_fields=form_fields)
+            changed_count += 1
+    return changed_count
 
 
 def install_now() -> int:

@@ -11,6 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from yaojian.core.texts import reads_chinese
+from yaojian.registry.scopes import display_scope_item
+
 PREFILL_SOURCES = {
     "enterprise.name",
     "enterprise.uscc",
@@ -28,17 +31,33 @@ PREFILL_SOURCES = {
 FILE_TYPES = {"pdf", "jpeg", "png"}
 
 
+def _in_reader_language(chinese: str, english: str) -> str:
+    """The English text for a reader of English when there is one, the Chinese otherwise."""
+    return english if english and not reads_chinese() else chinese
+
+
 class MaterialSpec(BaseModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")
     name: str = Field(min_length=1, max_length=200)
+    # the name for readers of English; empty: they read the Chinese name
+    name_en: str = Field(default="", max_length=200)
     required: bool = True
     note: str = ""
+    note_en: str = ""
     types: list[Literal["pdf", "jpeg", "png"]] = Field(
         default_factory=lambda: ["pdf", "jpeg", "png"]
     )
     max_mb: int = Field(default=10, ge=1, le=50)
     # waived on the commitment-based route: the applicant promises instead (告知承诺)
     waived_by_commitment: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return _in_reader_language(self.name, self.name_en)
+
+    @property
+    def display_note(self) -> str:
+        return _in_reader_language(self.note, self.note_en)
 
 
 class FieldSpec(BaseModel):
@@ -51,6 +70,12 @@ class FieldSpec(BaseModel):
     pattern: str = ""
     prefill: str = ""
     help: str = ""
+    # for readers of English; empty: they read the Chinese. `choices_en` translates `choices`
+    # item by item (the stored value stays the Chinese choice); without it a scope item reads
+    # through the glossary (`registry.scopes.SCOPE_ENGLISH`)
+    label_en: str = Field(default="", max_length=200)
+    help_en: str = ""
+    choices_en: list[str] = Field(default_factory=list)
 
     @field_validator("prefill")
     @classmethod
@@ -75,7 +100,45 @@ class FieldSpec(BaseModel):
     def _choices_for_choice_fields(self):
         if self.type in ("choice", "multi") and not self.choices:
             raise ValueError("a choice field needs its choices")
+        if self.choices_en and len(self.choices_en) != len(self.choices):
+            raise ValueError(
+                f"field {self.name!r}: choices_en has {len(self.choices_en)} items, "
+                f"choices has {len(self.choices)}; give one English text per choice, in order"
+            )
         return self
+
+    @property
+    def display_label(self) -> str:
+        return _in_reader_language(self.label, self.label_en)
+
+    @property
+    def display_help(self) -> str:
+        return _in_reader_language(self.help, self.help_en)
+
+    def choice_label(self, value: str) -> str:
+        """A stored choice as the reader reads it: its English text (`choices_en`, else the
+        scope glossary) for a reader of English, the stored Chinese value otherwise."""
+        if reads_chinese():
+            return value
+        if value in self.choices and self.choices_en:
+            english = self.choices_en[self.choices.index(value)]
+            if english:
+                return english
+        return display_scope_item(value)
+
+    @property
+    def display_choices(self) -> list[tuple[str, str]]:
+        """(stored value, label in the reader's language) of each choice."""
+        return [(choice, self.choice_label(choice)) for choice in self.choices]
+
+    def display_value(self, value):
+        """A stored value of this field as the reader reads it: choices translated (a list
+        stays a list), anything typed as it was typed."""
+        if self.type not in ("choice", "multi"):
+            return value
+        if isinstance(value, list):
+            return [self.choice_label(str(item)) for item in value]
+        return self.choice_label(value) if isinstance(value, str) and value else value
 
 
 class MatterConfig(BaseModel):

@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from yaojian.core.texts import reads_chinese
 from yaojian.licensing.choices import FieldType, HandlingLevel, MatterKind, Route
 from yaojian.licensing.config import fields_of
 from yaojian.registry.choices import LicenceKind
@@ -48,7 +49,9 @@ class ApplyForm(forms.Form):
 
 def _licence_label(licence) -> str:
     until = licence.valid_until.isoformat() if licence.valid_until else "—"
-    return f"{licence.number}（{licence.get_status_display()}，{until}）"
+    if reads_chinese():
+        return f"{licence.number}（{licence.get_status_display()}，{until}）"
+    return f"{licence.number} ({licence.get_status_display()}, {until})"
 
 
 class ApplicationForm(forms.Form):
@@ -67,8 +70,8 @@ class ApplicationForm(forms.Form):
         self.specs = fields_of(matter)
         for spec in self.specs:
             field = self._field(spec, licences)
-            field.label = spec.label
-            field.help_text = spec.help
+            field.label = spec.display_label
+            field.help_text = spec.display_help
             field.spec = spec
             self.fields[spec.name] = field
         if with_route and matter.commitment_route:
@@ -108,13 +111,13 @@ class ApplicationForm(forms.Form):
         if spec.type == FieldType.CHOICE:
             return forms.ChoiceField(
                 required=False,
-                choices=[("", "—")] + [(c, c) for c in spec.choices],
+                choices=[("", "—"), *spec.display_choices],
                 widget=forms.Select(SELECT),
             )
         if spec.type == FieldType.MULTI:
             return forms.MultipleChoiceField(
                 required=False,
-                choices=[(c, c) for c in spec.choices],
+                choices=spec.display_choices,
                 widget=forms.CheckboxSelectMultiple(attrs=CHECK),
             )
         if spec.type == FieldType.LICENCE:
@@ -453,20 +456,24 @@ class MatterForm(forms.Form):
         label=_("Required materials (JSON)"),
         widget=forms.Textarea(MONO),
         help_text=_(
-            'Each: {"code", "name", "required", "note", "types": ["pdf", "jpeg", "png"], "max_mb", "waived_by_commitment"}.'
+            'Each: {"code", "name", "name_en", "required", "note", "note_en", "types": ["pdf", "jpeg", "png"], "max_mb", "waived_by_commitment"}. The "_en" texts are what readers of English see; without them they read the Chinese.'
         ),
     )
     form_fields = JSONListField(
         label=_("Form fields (JSON)"),
         widget=forms.Textarea(MONO),
         help_text=_(
-            'Each: {"name", "label", "type": text|textarea|date|number|choice|multi|licence, "required", "choices", "max_length", "pattern", "prefill", "help"}.'
+            'Each: {"name", "label", "label_en", "type": text|textarea|date|number|choice|multi|licence, "required", "choices", "choices_en", "max_length", "pattern", "prefill", "help", "help_en"}. "choices_en" gives the English of each choice, in the same order; the stored value stays the Chinese choice.'
         ),
     )
     scope_choices = JSONListField(
         label=_("Scope items the licence may hold (JSON)"),
         items="text",
         widget=forms.Textarea({**MONO, "rows": 5}),
+        help_text=_(
+            "In Chinese, as the licence prints them; readers of English read them through the "
+            "platform's glossary of scope items."
+        ),
     )
 
     FIELDS = [

@@ -11,11 +11,18 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaojian.core import regions
+from yaojian.core.texts import (
+    for_storage,
+    in_active_language,
+    join_items,
+    language_codes,
+    reads_chinese,
+)
 from yaojian.licensing.choices import OPEN_STATUSES, CheckResult, MatterKind, Route
 from yaojian.licensing.config import fields_of, materials_of
 from yaojian.registry import rules
@@ -28,6 +35,7 @@ from yaojian.registry.choices import (
     TimelineKind,
 )
 from yaojian.registry.models import Licence, TimelineEvent
+from yaojian.registry.scopes import display_scope
 from yaojian.registry.services.licences import HOLDER_KINDS
 
 R = CheckResult
@@ -59,12 +67,12 @@ def _completeness(application) -> tuple[str, str]:
             and material.code not in uploaded
             and not (commitment and material.waived_by_commitment)
         ):
-            missing.append(material.name)
+            missing.append(material.display_name)
     for spec in fields_of(application.matter):
         if spec.required and application.form_data.get(spec.name) in (None, "", []):
-            missing.append(spec.label)
+            missing.append(spec.display_label)
     if missing:
-        return R.FAIL, _("Missing: %(items)s.") % {"items": "、".join(missing)}
+        return R.FAIL, _("Missing: %(items)s.") % {"items": join_items(missing)}
     return R.PASS, _("Every required material and field is present.")
 
 
@@ -86,16 +94,24 @@ def _jurisdiction(application) -> tuple[str, str]:
     if not regions.contains(application.handling_bureau.region_code, code):
         return R.FAIL, _(
             "The enterprise's division %(code)s is outside %(bureau)s's jurisdiction."
-        ) % {"code": code, "bureau": application.handling_bureau.name}
+        ) % {"code": code, "bureau": application.handling_bureau.display_name}
     address = str(application.form_data.get("address") or application.enterprise.address)
     county = regions.get(code)
     if county and county.name not in address:
         return R.WARN, _(
             "The address does not name %(county)s, where the enterprise is registered."
-        ) % {"county": county.name}
+        ) % {"county": _county(county)}
     return R.PASS, _("The enterprise lies inside %(bureau)s's jurisdiction.") % {
-        "bureau": application.handling_bureau.name
+        "bureau": application.handling_bureau.display_name
     }
+
+
+def _county(county) -> str:
+    """The county as the address should name it: in Chinese, for the address is Chinese; a
+    reader of English reads its English name beside it."""
+    if reads_chinese() or county.display_name == county.name:
+        return county.name
+    return f"{county.display_name} ({county.name})"
 
 
 def _holder_kind(application) -> tuple[str, str]:
@@ -134,7 +150,9 @@ def _scope(application) -> tuple[str, str]:
         return R.NOT_APPLICABLE, _("This matter has no scope to check.")
     outside = [item for item in requested if item not in allowed]
     if outside:
-        return R.FAIL, _("Not allowed for this licence: %(items)s.") % {"items": "、".join(outside)}
+        return R.FAIL, _("Not allowed for this licence: %(items)s.") % {
+            "items": display_scope(outside)
+        }
     return R.PASS, _("Every scope item is allowed for this licence.")
 
 
@@ -229,12 +247,28 @@ RULES: list[Rule] = [
 
 
 def run(application) -> list[dict]:
-    """Run every rule; the report is stored on the application for the reviewer."""
+    """Run every rule; the report is stored on the application for the reviewer.
+
+    Each explanation is written in every language of the platform (`explanation_i18n`), so
+    that the applicant and the reviewer each read it in theirs, whichever language the
+    submitter read; `explanation` holds the default language's text."""
     report = []
     for rule in RULES:
-        result, explanation = rule.run(application)
-        report.append(asdict(Outcome(rule.code, str(rule.name), str(result), str(explanation))))
+        texts = {}
+        for code in language_codes():
+            with translation.override(code):
+                result, explanation = rule.run(application)
+                texts[code] = str(explanation)
+        explanation, per_language = for_storage(texts)
+        outcome = asdict(Outcome(rule.code, str(rule.name), str(result), explanation))
+        report.append({**outcome, "explanation_i18n": per_language})
     return report
+
+
+def explanation_of(item: dict) -> str:
+    """A stored report item's explanation in the reader's language (reports stored before
+    explanations were kept per language read as they were written)."""
+    return in_active_language(item.get("explanation_i18n"), item.get("explanation", ""))
 
 
 def all_pass(report: list[dict]) -> bool:

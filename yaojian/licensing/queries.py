@@ -210,21 +210,49 @@ def missing_items(application: Application, rows: list[MaterialRow] | None = Non
     """Required materials and fields still missing (the applicant may submit all the same:
     the bureau then asks for everything in one correction notice)."""
     rows = material_rows(application) if rows is None else rows
-    missing = [row.spec.name for row in rows if row.missing]
+    missing = [row.spec.display_name for row in rows if row.missing]
     for spec in fields_of(application.matter):
         if spec.required and application.form_data.get(spec.name) in (None, "", []):
-            missing.append(spec.label)
+            missing.append(spec.display_label)
     return missing
 
 
+def form_rows(application: Application) -> list[dict]:
+    """The filled form in the reader's language, in the matter's order, then any value the
+    matter no longer asks for: each with its field name, label, stored value and the value as
+    the reader reads it (choices and scope items in English for a reader of English)."""
+    data = dict(application.form_data or {})
+    rows = []
+    for spec in fields_of(application.matter):
+        value = data.pop(spec.name, None)
+        rows.append(
+            {
+                "name": spec.name,
+                "label": spec.display_label,
+                "value": value,
+                "display": spec.display_value(value),
+                "required": spec.required,
+            }
+        )
+    for name, value in data.items():
+        rows.append(
+            {"name": name, "label": name, "value": value, "display": value, "required": False}
+        )
+    return rows
+
+
 def precheck_rows(application: Application) -> list[dict]:
-    """The stored pre-check report with each rule's name in the reader's language (the report
-    keeps the text of the submitter's language; the explanation stays as it was written)."""
+    """The stored pre-check report with each rule's name and explanation in the reader's
+    language (a report stored before explanations were kept per language reads as written)."""
     from yaojian.licensing import prechecks
 
     names = {rule.code: rule.name for rule in prechecks.RULES}
     return [
-        {**item, "name": str(names.get(item.get("code"), item.get("name", "")))}
+        {
+            **item,
+            "name": str(names.get(item.get("code"), item.get("name", ""))),
+            "explanation": prechecks.explanation_of(item),
+        }
         for item in application.prechecks or []
     ]
 
@@ -232,7 +260,7 @@ def precheck_rows(application: Application) -> list[dict]:
 def completeness(application: Application) -> dict | None:
     """The pre-check report's completeness item: all that the applicant is shown of it."""
     return next(
-        (item for item in application.prechecks or [] if item.get("code") == "completeness"), None
+        (item for item in precheck_rows(application) if item.get("code") == "completeness"), None
     )
 
 

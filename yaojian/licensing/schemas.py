@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from yaojian.core.schemas import PageParams
 from yaojian.licensing.config import fields_of, materials_of
+from yaojian.registry.scopes import display_scope_item
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # documented in the OpenAPI document (so that generated clients and schemathesis know), but
@@ -41,9 +42,16 @@ Code = Annotated[str, Field(max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 class MaterialSpecOut(Schema):
     code: str
-    name: str
+    name: str = Field(description="the material's name in Chinese")
+    name_en: str = Field(description="its name in English; empty when none was given")
+    display_name: str = Field(
+        description="the name in the caller's language (Accept-Language): name_en in English "
+        "when there is one, name otherwise"
+    )
     required: bool
     note: str
+    note_en: str
+    display_note: str = Field(description="the note in the caller's language")
     types: list[str] = Field(description="pdf, jpeg, png: judged by the file's content")
     max_mb: int
     waived_by_commitment: bool = Field(description="not needed on the commitment-based route")
@@ -51,14 +59,31 @@ class MaterialSpecOut(Schema):
 
 class FieldSpecOut(Schema):
     name: str
-    label: str
+    label: str = Field(description="the field's label in Chinese")
+    label_en: str = Field(description="its label in English; empty when none was given")
+    display_label: str = Field(description="the label in the caller's language")
     type: str = Field(description="text, textarea, date, number, choice, multi or licence")
     required: bool
-    choices: list[str]
+    choices: list[str] = Field(
+        description="the values to send and that are stored (in Chinese: scope items are the "
+        "licence's legal terms)"
+    )
+    choices_en: list[str] = Field(
+        description="the English of each choice, in the same order; empty when none was given"
+    )
+    choice_labels: list[str] = Field(
+        description="each choice as the caller reads it, in the same order as choices"
+    )
     max_length: int
     pattern: str
     prefill: str = Field(description="the register's value the draft starts with")
     help: str
+    help_en: str
+    display_help: str = Field(description="the help text in the caller's language")
+
+    @staticmethod
+    def resolve_choice_labels(obj) -> list[str]:
+        return [label for _value, label in obj.display_choices]
 
 
 class MatterOut(Schema):
@@ -84,11 +109,21 @@ class MatterOut(Schema):
     inspection_step: bool
     materials: list[MaterialSpecOut]
     form_fields: list[FieldSpecOut]
-    scope_choices: list[str]
+    scope_choices: list[str] = Field(
+        description="the scope items a licence of this matter may hold, as stored and printed "
+        "on the licence (Chinese)"
+    )
+    scope_choices_display: list[str] = Field(
+        description="the same items in the caller's language, in the same order"
+    )
 
     @staticmethod
     def resolve_display_name(obj) -> str:
         return obj.display_name
+
+    @staticmethod
+    def resolve_scope_choices_display(obj) -> list[str]:
+        return [display_scope_item(item) for item in obj.scope_choices or []]
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
@@ -249,8 +284,21 @@ class LicensingCheckOut(Schema):
     explanation: str
 
 
+class FormRowOut(Schema):
+    name: str
+    label: str = Field(description="the field's label in the caller's language")
+    value: Any = Field(description="the stored value, as in form_data")
+    display: Any = Field(
+        description="the value as the caller reads it: choices and scope items in the "
+        "caller's language, typed text as typed"
+    )
+
+
 class ApplicationDetailOut(ApplicationOut):
     form_data: dict[str, Any]
+    form_display: list[FormRowOut] = Field(
+        description="the filled form in the matter's order, labelled in the caller's language"
+    )
     materials: list[MaterialOut]
     missing: list[str] = Field(
         description="required materials and fields still missing (drafts, corrections)"

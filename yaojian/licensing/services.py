@@ -273,7 +273,7 @@ def material_upload(
             "file",
             _("%(material)s must be %(types)s; this file is %(kind)s.")
             % {
-                "material": spec.name,
+                "material": spec.display_name,
                 "types": "/".join(t.upper() for t in spec.types),
                 "kind": kind.upper(),
             },

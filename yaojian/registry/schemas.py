@@ -64,6 +64,8 @@ class LicenceOut(Schema):
     holder_id: int
     holder_name: str
     scope: str
+    # the scope in the caller's language (`scope` is as stored and printed: Chinese)
+    scope_display: str = Field(alias="display_scope")
     registered_address: str
     warehouse_address: str
     legal_representative: str

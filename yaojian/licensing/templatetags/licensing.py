@@ -2,8 +2,9 @@
 
 from django import template
 
-from yaojian.core.texts import reads_chinese
+from yaojian.core.texts import join_items, reads_chinese
 from yaojian.licensing.choices import CheckResult, Status
+from yaojian.registry.scopes import display_scope, display_scope_item
 
 register = template.Library()
 
@@ -52,12 +53,31 @@ def check_label(result: str) -> str:
 
 @register.filter
 def form_value(value) -> str:
-    """A stored form value as text: lists joined the Chinese way, empty as a dash."""
+    """A form value as text: lists joined as the reader's language joins them, empty as a dash
+    (choices are put in the reader's language before: `queries.form_rows`)."""
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
-        return "、".join(str(item) for item in value)
+        return join_items(value)
     return str(value)
+
+
+@register.filter
+def items(values) -> str:
+    """A list on one line, separated as the reader's language does (、 or , )."""
+    return join_items(values or [])
+
+
+@register.filter
+def scope_item(item: str) -> str:
+    """A stored (Chinese) scope item as the reader reads it: `registry.scopes.SCOPE_ENGLISH`."""
+    return display_scope_item(str(item))
+
+
+@register.filter
+def scope(value) -> str:
+    """A stored scope (a list of items, or a licence's scope text) as the reader reads it."""
+    return display_scope(value)
 
 
 @register.simple_tag

@@ -133,7 +133,8 @@ def _page(
         "missing": queries.missing_items(application, rows) if may_edit else [],
         "completeness": queries.completeness(application),
         "decision_shown": queries.decision_shown(application),
-        "waived": [row.spec.name for row in rows if row.spec.waived_by_commitment],
+        "waived": [row.spec.display_name for row in rows if row.spec.waived_by_commitment],
+        "form_rows": queries.form_rows(application),
         **queries.elicence_context(user, application.licence),
         **queries.clock_context(application, view["clock"]),
     }

@@ -23,8 +23,22 @@ NEW_MATTER = {
     "statutory_limit": 20,
     "committed_limit": 10,
     "active": True,
-    "materials": [{"code": "application_form", "name": "申请表", "types": ["pdf"]}],
-    "form_fields": [{"name": "enterprise_name", "label": "企业名称", "prefill": "enterprise.name"}],
+    "materials": [
+        {
+            "code": "application_form",
+            "name": "申请表",
+            "name_en": "Application form",
+            "types": ["pdf"],
+        }
+    ],
+    "form_fields": [
+        {
+            "name": "enterprise_name",
+            "label": "企业名称",
+            "label_en": "Enterprise name",
+            "prefill": "enterprise.name",
+        }
+    ],
     "scope_choices": [],
 }
 

@@ -214,7 +214,7 @@ def _detail(request, user, application, *, bound: tuple[str, Any] | None = None)
         "view": view,
         "steps": steps,
         "rows": queries.material_rows(application, view["materials"]),
-        "form_rows": _form_rows(application),
+        "form_rows": queries.form_rows(application),
         "action_forms": action_forms,
         "inspection_pending": queries.inspection_pending(application, view),
         "is_final": application.status in FINAL_STATUSES,
@@ -224,29 +224,6 @@ def _detail(request, user, application, *, bound: tuple[str, Any] | None = None)
         **queries.clock_context(application, view["clock"]),
     }
     return render(request, "licensing/application_detail.html", context)
-
-
-def _form_rows(application) -> list[dict]:
-    """The filled form as label and value, in the matter's order, then anything unknown."""
-    from yaojian.licensing.config import fields_of
-
-    data = dict(application.form_data or {})
-    rows = []
-    for spec in fields_of(application.matter):
-        value = data.pop(spec.name, None)
-        rows.append(
-            {
-                "label": spec.label,
-                "value": value,
-                "required": spec.required,
-                "is_list": isinstance(value, list),
-            }
-        )
-    for name, value in data.items():
-        rows.append(
-            {"label": name, "value": value, "required": False, "is_list": isinstance(value, list)}
-        )
-    return rows
 
 
 @login_required

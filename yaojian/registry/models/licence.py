@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
 from yaojian.registry.choices import FILING_KINDS, LicenceKind, LicenceStatus
+from yaojian.registry.scopes import display_scope
 
 
 class Licence(models.Model):
@@ -76,6 +77,11 @@ class Licence(models.Model):
         from django.urls import reverse
 
         return reverse("registry:licence_detail", args=[self.pk])
+
+    @property
+    def display_scope(self) -> str:
+        """The scope in the reader's language (it is stored, and printed, in Chinese)."""
+        return display_scope(self.scope)
 
     @property
     def is_filing(self) -> bool:

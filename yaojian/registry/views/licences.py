@@ -20,7 +20,7 @@ EXPORT_COLUMNS = [
     (gettext_lazy("Number"), lambda x: x.number),
     (gettext_lazy("Holder"), lambda x: x.holder.name),
     (gettext_lazy("Unified social credit code"), lambda x: x.holder.uscc),
-    (gettext_lazy("Scope"), lambda x: x.scope),
+    (gettext_lazy("Scope"), lambda x: x.display_scope),
     (gettext_lazy("Registered address"), lambda x: x.registered_address),
     (gettext_lazy("Warehouse address"), lambda x: x.warehouse_address),
     (gettext_lazy("Person in charge"), lambda x: x.principal),
