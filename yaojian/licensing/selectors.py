@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from yaojian.accounts.models import Bureau
 from yaojian.core import clock as core_clock
 from yaojian.core.scoping import get_visible, restrict
 from yaojian.licensing import clock, workflows
@@ -128,19 +129,23 @@ def efficiency(user: Any, *, today: dt.date | None = None) -> dict:
         on_time = application.deadline is None or decided_on <= application.deadline
         for table, key in (
             (by_matter, application.matter_id),
-            (by_bureau, application.handling_bureau.display_name),
+            (by_bureau, application.handling_bureau_id),
         ):
             table[key]["decided"] += 1
             table[key]["on_time"] += int(on_time)
             table[key]["days"] += days
     still_open = applications.filter(status__in=OPEN_STATUSES).order_by()
     open_by_matter = dict(still_open.values_list("matter_id").annotate(n=Count("id")))
-    open_by_bureau = dict(still_open.values_list("handling_bureau__name").annotate(n=Count("id")))
-    # matters are counted by id, then named in the reader's language: a name is not a key
-    # (two matters may read the same in one language), and the catalogue is public anyway
+    open_by_bureau = dict(still_open.values_list("handling_bureau_id").annotate(n=Count("id")))
+    # matters and bureaus are counted by id, then named in the reader's language: a name is
+    # not a key (two may read the same in one language; decided and open ones must meet)
     matter_names = {
         matter.pk: matter.display_name
         for matter in Matter.objects.filter(pk__in={*by_matter, *open_by_matter})
+    }
+    bureau_names = {
+        bureau.pk: bureau.display_name
+        for bureau in Bureau.objects.filter(pk__in={*by_bureau, *open_by_bureau})
     }
 
     def rows(table, open_counts, names=None):
@@ -167,6 +172,6 @@ def efficiency(user: Any, *, today: dt.date | None = None) -> dict:
         "open": len(open_ones),
         "on_time_rate": (sum(v["on_time"] for v in by_matter.values()) / total) if total else None,
         "by_matter": rows(by_matter, open_by_matter, matter_names),
-        "by_bureau": rows(by_bureau, open_by_bureau),
+        "by_bureau": rows(by_bureau, open_by_bureau, bureau_names),
         "today": today,
     }

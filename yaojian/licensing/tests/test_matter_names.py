@@ -194,3 +194,26 @@ def test_every_shipped_matter_has_an_english_name(matters):
     assert len(matters) == len(MATTERS)
     assert all(matter.name_en.strip() for matter in Matter.objects.all())
     assert len({matter.name_en for matter in matters.values()}) == len(matters)
+
+
+def test_efficiency_counts_each_bureau_once_in_every_language(matters, applicant, city_staff):
+    """Decided and still open applications of one bureau meet on one row, whichever language
+    names the bureau (they were counted under its English and its Chinese name apart)."""
+    from django.utils import timezone
+
+    from yaojian.licensing import selectors
+    from yaojian.licensing.choices import Status
+    from yaojian.licensing.models import Application
+
+    decided, still_open = submitted(applicant), submitted(applicant)
+    for application in (decided, still_open):
+        services.application_accept(actor=city_staff["reviewer"], application_id=application.pk)
+    # decided: the counting reads only the decision's status and time
+    Application.objects.filter(pk=decided.pk).update(
+        status=Status.ISSUED, decided_at=timezone.now()
+    )
+    bureau = decided.handling_bureau
+    for language, name in (("en", bureau.name_en), ("zh-hans", bureau.name)):
+        with translation.override(language):
+            rows = selectors.efficiency(city_staff["leader"])["by_bureau"]
+        assert [(row["name"], row["decided"], row["open"]) for row in rows] == [(name, 1, 1)]
