@@ -51,6 +51,7 @@ from yaojian.core.errors import (
     ValidationFailed,
 )
 from yaojian.core.scoping import get_visible
+from yaojian.core.texts import join_items
 from yaojian.registry.models import Enterprise
 from yaojian.workbench import services as workbench
 
@@ -107,7 +108,7 @@ def record_denial(actor: Any, *, action: str, detail: str = "") -> None:
 
 
 def _role_names(roles) -> str:
-    return "、".join(str(Role(r).label) for r in roles)
+    return join_items(str(Role(r).label) for r in roles)
 
 
 # --- login and sessions -----------------------------------------------------------------------
@@ -757,7 +758,7 @@ def token_create(
             raise ValidationFailed.field(
                 "rights",
                 _("A token cannot hold rights your account lacks: %(rights)s.")
-                % {"rights": "、".join(str(EnterpriseRight(r).label) for r in lacking)},
+                % {"rights": join_items(str(EnterpriseRight(r).label) for r in lacking)},
             )
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)

@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from yaojian.core.texts import join_items
+
 BIZ_STEPS = {
     "commissioning": _("Commissioned (code activated)"),
     "packing": _("Packed"),
@@ -88,7 +90,7 @@ def _value(key: str, value: Any) -> str:
     from yaojian.core import regions
 
     if isinstance(value, list):
-        return "、".join(_value(key, v) for v in value)
+        return join_items(_value(key, v) for v in value)
     if isinstance(value, str) and "region" in key and value.isdigit():
         return regions.full_name(value) or value
     if isinstance(value, str) and ("_at" in key or "time" in key):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from yaojian.core import regions
 from yaojian.core.errors import ValidationFailed
+from yaojian.core.texts import join_items
 from yaojian.core.validators import uscc_with_check_character
 from yaojian.datacenter.models import ImportRegister
 from yaojian.registry import choices as c
@@ -244,13 +245,13 @@ class Register:
             mapped.append([str(header), column.key])
         problems = []
         if unknown:
-            problems.append(_("Unknown columns: %(columns)s.") % {"columns": "、".join(unknown)})
+            problems.append(_("Unknown columns: %(columns)s.") % {"columns": join_items(unknown)})
         if twice:
-            problems.append(_("Columns given twice: %(columns)s.") % {"columns": "、".join(twice)})
+            problems.append(_("Columns given twice: %(columns)s.") % {"columns": join_items(twice)})
         missing = [col.zh for col in self.columns if col.required and col.key not in seen]
         if missing:
             problems.append(
-                _("Missing required columns: %(columns)s.") % {"columns": "、".join(missing)}
+                _("Missing required columns: %(columns)s.") % {"columns": join_items(missing)}
             )
         if problems:
             problems.append(

@@ -191,7 +191,7 @@ def test_unknown_twice_and_missing_columns_are_named():
     message = caught.value.errors["file"][0]
     assert "Unknown columns: 备注" in message
     assert "Columns given twice: 企业名称" in message
-    assert "Missing required columns: 企业类型、法定代表人、注册地址、所在地区划代码" in message
+    assert "Missing required columns: 企业类型, 法定代表人, 注册地址, 所在地区划代码" in message
 
 
 def test_the_error_column_of_a_report_is_ignored():

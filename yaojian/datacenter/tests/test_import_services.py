@@ -373,7 +373,7 @@ def test_unknown_and_missing_columns_are_named(approver, run):
         run.upload(approver, "enterprises", data, name="e.csv")
     message = caught.value.errors["file"][0]
     assert "Unknown columns: 备注" in message
-    assert "Missing required columns: 企业类型、法定代表人、注册地址、所在地区划代码" in message
+    assert "Missing required columns: 企业类型, 法定代表人, 注册地址, 所在地区划代码" in message
 
 
 def test_the_templates_example_row_is_not_imported(approver, run):

@@ -15,6 +15,7 @@ from yaojian.accounts.models import Bureau, User
 from yaojian.audit import services as audit
 from yaojian.core import crypto, regions
 from yaojian.core.errors import PermissionDenied, ValidationFailed
+from yaojian.core.texts import join_items
 from yaojian.enforcement import clock, workflows
 from yaojian.enforcement.choices import (
     Status,
@@ -71,7 +72,7 @@ def _covers(actor: Any, region_code: str) -> bool:
 
 def _require(actor: Any, transition: workflows.Transition, case: Case | None = None) -> None:
     if not workflows.may(actor, transition):
-        roles = "、".join(str(Role(r).label) for r in transition.roles) or transition.right
+        roles = join_items(str(Role(r).label) for r in transition.roles) or transition.right
         raise _deny(
             actor,
             f"enforcement.case.{transition.action}",
@@ -83,7 +84,7 @@ def _require(actor: Any, transition: workflows.Transition, case: Case | None = N
 
 def _require_roles(actor: Any, roles, action: str, case: Case | None = None) -> None:
     if not (getattr(actor, "is_regulator", False) and actor.has_role(*roles)):
-        names = "、".join(str(Role(r).label) for r in roles)
+        names = join_items(str(Role(r).label) for r in roles)
         raise _deny(actor, action, _("This needs the role: %(roles)s.") % {"roles": names}, case)
 
 

@@ -31,6 +31,7 @@ from yaojian.core.errors import (
     ValidationFailed,
 )
 from yaojian.core.scoping import get_visible
+from yaojian.core.texts import join_items
 from yaojian.inspection.draws import algorithm, workflows
 from yaojian.inspection.draws.choices import (
     DEFAULT_GRADE_WEIGHTS,
@@ -680,7 +681,7 @@ def _schedule(actor: Any, draw: Draw, selections: list[DrawSelection]) -> None:
             title=lambda: _("Drawn for a random inspection (%(draw)s)") % {"draw": draw.number},
             # bound to this selection: a lambda in a loop would read the loop variable when called
             summary=lambda items=selection.items: (
-                _("Items: %(items)s") % {"items": "、".join(items)}
+                _("Items: %(items)s") % {"items": join_items(items)}
             ),
             enterprise=enterprise,
             link=draw.get_absolute_url(),

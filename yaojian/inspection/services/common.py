@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from yaojian.accounts.choices import Role, UserKind
 from yaojian.audit import services as audit
 from yaojian.core.errors import NotFound, PermissionDenied, ValidationFailed
+from yaojian.core.texts import join_items
 from yaojian.inspection import workflows
 from yaojian.inspection.choices import (
     KIND_FOR_ENTERPRISE,
@@ -118,7 +119,7 @@ def require_may(actor: Any, transition: workflows.Transition, inspection: Inspec
     if transition.by == workflows.ENTERPRISE:
         _deny(actor, action, _("Only the inspected enterprise may do this."))
     if not (getattr(actor, "is_regulator", False) and actor.has_role(*transition.roles)):
-        roles = "、".join(str(Role(r).label) for r in sorted(transition.roles))
+        roles = join_items(str(Role(r).label) for r in sorted(transition.roles))
         _deny(actor, action, _("This needs the role: %(roles)s.") % {"roles": roles})
     if transition.who == workflows.TEAM:
         _deny(actor, action, _("Only a member of the inspection team may do this."))

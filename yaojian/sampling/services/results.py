@@ -24,6 +24,7 @@ from yaojian.accounts.choices import Role
 from yaojian.audit import services as audit
 from yaojian.core import clock
 from yaojian.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yaojian.core.texts import join_items
 from yaojian.registry.choices import Severity
 from yaojian.sampling import selectors, workflows
 from yaojian.sampling.choices import (
@@ -248,7 +249,7 @@ def _open_risk_control(task: Task, failed: list[str]) -> RiskControl:
         ),
         body=lambda: (
             _("%(enterprise)s · items failed: %(items)s")
-            % {"enterprise": task.enterprise.name, "items": "、".join(failed)}
+            % {"enterprise": task.enterprise.name, "items": join_items(failed)}
         ),
         link=task.get_absolute_url(),
     )
@@ -450,7 +451,7 @@ def _refer_to_enforcement(task: Task, actor: Any, failed: list[str]) -> None:
             "number": task.number,
             "product": task.product_name,
             "batch": task.batch_no,
-            "items": "、".join(failed) or "—",
+            "items": join_items(failed) or "—",
         },
     )
 
@@ -459,7 +460,7 @@ def _failed_items(failed: list[str]) -> str:
     """The sentence naming the failed items, after a space; "" when every item conformed."""
     if not failed:
         return ""
-    return " " + _("Items failed: %(items)s.") % {"items": "、".join(failed)}
+    return " " + _("Items failed: %(items)s.") % {"items": join_items(failed)}
 
 
 def _bilingual(message, params: dict):
