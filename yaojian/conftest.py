@@ -17,6 +17,18 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request through the test client leaves
+    its language active in the thread (LocaleMiddleware activates it and nothing deactivates
+    it), so without this a test would read in the language of the last request before it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_tasks(settings):
     """Run background tasks in-process during tests unless a test asks for the real queue."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yaojian.accounts.choices import EnterpriseRight, Role
@@ -98,8 +99,6 @@ def _reporter_context(actor: Any, region_code: str | None) -> tuple[str, str, An
         if actor.is_regulator:
             return CaseSource.E2B, region_code or actor.bureau.region_code, None
     code = (region_code or "").strip()
-    from django.conf import settings
-
     if not code or not regions.contains(settings.YAOJIAN_PROVINCE_CODE, code):
         raise ValidationFailed.field("region_code", _("choose a division of the province"))
     return CaseSource.PUBLIC, code, None
@@ -189,7 +188,16 @@ def _store_version(
 
 
 def _code_reactions(data: dict[str, Any]) -> None:
-    """Fill the PT of each coded reaction from the loaded MedDRA release of its version."""
+    """Fill the PT of each coded reaction from the loaded MedDRA release of its version.
+
+    The names are stored in the platform's default language, whichever language the reporter
+    reads: a case's record (its E2B export, searches, signal rows) must not change with the
+    reporter's interface."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _code_reactions_now(data)
+
+
+def _code_reactions_now(data: dict[str, Any]) -> None:
     from yaojian.vigilance.models import MeddraRelease, MeddraTerm
 
     releases = {r.version: r for r in MeddraRelease.objects.all()}

@@ -311,7 +311,7 @@ def test_command_sets_the_rights(enterprises):
     assert ApiToken.objects.get().rights == ["view"]
 
 
-def test_command_errors_are_clear_and_change_nothing(enterprises, token):
+def test_command_errors_are_clear_and_change_nothing(enterprises, token, english):
     stored, _raw = token
     tokens = ApiToken.objects.count()
     with pytest.raises(CommandError, match="no enterprise with credit code 91000000000000000X"):

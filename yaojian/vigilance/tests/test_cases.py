@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yaojian.audit.models import AuditEntry
 from yaojian.core import clock
@@ -24,6 +24,16 @@ def test_hospital_submits_case_coded_with_meddra(hospital):
     assert reaction.pt_name == "皮疹"
     assert case.versions.count() == 1
     assert AuditEntry.objects.filter(action="vigilance.case.submit", outcome="success").exists()
+
+
+def test_the_coded_names_stored_do_not_follow_the_reporters_language(hospital):
+    """A reporter reading English codes the same case: the record keeps the default
+    language's MedDRA names, as its E2B export, searches and signal rows read them."""
+    with translation.override("en"):
+        case = services.case_submit(actor=hospital, data=case_data(pt="99111101"))
+    reaction = case.current_version.reactions.get()
+    assert (reaction.pt_code, reaction.pt_name) == ("99111001", "皮疹")
+    assert reaction.llt_name and not reaction.llt_name.isascii()
 
 
 @pytest.mark.parametrize(

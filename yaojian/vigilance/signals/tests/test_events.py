@@ -30,7 +30,16 @@ def _submit(hospital, *, drug, pt=RASH, language="en", free_text=""):
     if free_text:
         data["reactions"][0].update(llt_code="", meddra_version="", reported_term=free_text)
     with translation.override(language):
-        return case_services.case_submit(actor=hospital, data=data)
+        case = case_services.case_submit(actor=hospital, data=data)
+    if not free_text:
+        # a case typed here keeps the default language's names; one that arrived as an E2B
+        # file keeps the names of the language it was written in, as these stand for
+        from yaojian.vigilance.models import MeddraTerm, Reaction
+
+        term = MeddraTerm.objects.filter(level="pt", code=pt).first()
+        name = term.name_zh if language.startswith("zh") else term.name
+        Reaction.objects.filter(version__case=case).update(pt_name=name)
+    return case
 
 
 @pytest.fixture
@@ -62,7 +71,7 @@ def test_one_pt_in_two_languages_is_one_pair_and_free_text_apart(
 ):
     from yaojian.vigilance.models import Reaction
 
-    # the cases stored the PT name in the submitter's language
+    # the cases stored the PT name in the language they arrived in
     stored = set(Reaction.objects.filter(pt_code=RASH).values_list("pt_name", flat=True))
     assert stored == {"皮疹", "Skin rash"}
     run = _db_run(analyst, django_capture_on_commit_callbacks)
