@@ -67,3 +67,36 @@ def test_the_licence_reads_its_scope_in_the_readers_language(province, enterpris
         answer = reader.get(f"/api/v1/registry/licences/{licence.pk}").json()
         assert answer["scope"] == SCOPE  # as stored and printed
         assert answer["scope_display"] == expected
+
+
+def test_a_scope_with_a_part_the_glossary_does_not_know_reads_as_stored():
+    own = "处方药、本局自定范围：中成药"
+    with translation.override("en"):
+        assert display_scope(own) == own  # not "Prescription drugs, 本局自定范围: ..."
+        # a contract manufacturer's name is a name: kept, the rest read in English
+        assert display_scope("委托生产：片剂、丸剂（浓缩丸）（受托方：江西赣康药业有限公司）") == (
+            "Contract manufacturing: Tablets, Pills (concentrated pills) "
+            "(contract manufacturer: 江西赣康药业有限公司)"
+        )
+        assert display_scope("第二类医疗器械：07医用诊察和监护器械，14注输、护理和防护器械") == (
+            "Class II medical devices: 07 Medical diagnostic and monitoring devices, "
+            "14 Infusion, nursing and protective devices"
+        )
+
+
+def test_every_scope_of_the_demo_registers_reads_in_english():
+    """The demo shows English readers English scopes, names of manufacturers apart."""
+    import datetime as dt
+    import re
+
+    from yaojian.demo.generator import ProvinceGenerator
+    from yaojian.demo.registers import RegisterGenerator
+
+    rows = list(ProvinceGenerator(2026).enterprises(600))
+    registers = RegisterGenerator(2026, today=dt.date(2026, 11, 20)).registers(rows)
+    scopes = {licence.scope for licence in registers.licences if licence.scope}
+    assert len(scopes) > 50
+    with translation.override("en"):
+        for scope in scopes:
+            english = re.sub(r"contract manufacturer: [^)]+", "", display_scope(scope))
+            assert not re.search(r"[\u3400-\u9fff]", english), scope
