@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from yaojian.audit import services as audit
@@ -41,8 +42,12 @@ LANGUAGES = ("zh-hans", "en")
 
 
 def _in(language: str, value: Any) -> str:
-    """A lazy or plain string rendered in `language` (plain strings are kept as given)."""
+    """A lazy or plain string, or a callable returning the text, rendered in `language`
+    (plain strings are kept as given; a callable is called in that language, so that names
+    with a reading per language, such as a bureau's, read in it too)."""
     with translation.override(language):
+        if callable(value) and not isinstance(value, Promise):
+            value = value()
         return "" if value is None else str(value)
 
 

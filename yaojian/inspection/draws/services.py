@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -450,17 +451,23 @@ def publish_plan(*, actor: Any, plan: DrawPlan):
         )
         for pi in plan.plan_items.select_related("item")
     ]
-    weights = "，".join(f"{g}×{w}" for g, w in sorted(plan.grade_weights.items()))
+    weights = [f"{g}×{w}" for g, w in sorted(plan.grade_weights.items())]
+    # texts as callables: the portal renders each in both of its languages
     return publications.publish(
         actor=actor,
         kind=Kind.DRAW_PLAN,
         source=plan,
-        title=f"{plan.bureau.name}{plan.year}年度“双随机、一公开”抽查计划（{plan.title}）",
-        summary=_(
-            "Items and sampling ratios of the plan; ratios are multiplied by the supervision "
-            "grade (%(weights)s)."
-        )
-        % {"weights": weights},
+        title=lambda: (
+            _("%(bureau)s %(year)s “double random, one public” inspection plan (%(title)s)")
+            % {"bureau": plan.bureau.display_name, "year": plan.year, "title": plan.title}
+        ),
+        summary=lambda: (
+            _(
+                "Items and sampling ratios of the plan; ratios are multiplied by the supervision "
+                "grade (%(weights)s)."
+            )
+            % {"weights": join_items(weights)}
+        ),
         fields=rows,
         division_code=plan.region_code,
     )
@@ -692,34 +699,66 @@ def _schedule(actor: Any, draw: Draw, selections: list[DrawSelection]) -> None:
 
 def publish_draw(*, actor: Any, draw: Draw):
     """一公开: the drawn enterprises (and, once recorded, the results) on the portal."""
-    rows = []
-    for selection in draw.selections.select_related("enterprise").order_by("position"):
-        value = "、".join(selection.items)
-        if draw.results_published_at or draw.status == DrawStatus.COMPLETED:
-            value = f"{value}：{selection.get_outcome_display()}"
-            if selection.inspected_on:
-                value = f"{value}（{selection.inspected_on.isoformat()}）"
-        rows.append((f"{selection.enterprise.name}（{selection.enterprise.uscc}）", value))
+    with_results = bool(draw.results_published_at or draw.status == DrawStatus.COMPLETED)
+    rows = [
+        (_drawn_enterprise(selection), _drawn_result(selection, with_results))
+        for selection in draw.selections.select_related("enterprise").order_by("position")
+    ]
     plan = draw.plan
+    # texts as callables: the portal renders each in both of its languages
     return publications.publish(
         actor=actor,
         kind=Kind.DRAW_RESULT,
         source=draw,
-        title=f"{plan.bureau.name}{plan.year}年“双随机”抽查 {draw.number} {draw.title}",
-        summary=_(
-            "%(count)s enterprises drawn on %(date)s. Seed %(seed)s, algorithm %(algorithm)s, "
-            "SM3 of the inputs %(digest)s: the draw can be recomputed from its record."
-        )
-        % {
-            "count": len(rows),
-            "date": timezone.localtime(draw.drawn_at).date().isoformat(),
-            "seed": draw.seed,
-            "algorithm": draw.algorithm,
-            "digest": draw.inputs_digest,
-        },
+        title=lambda: (
+            _("%(bureau)s %(year)s “double random” inspection %(number)s %(title)s")
+            % {
+                "bureau": plan.bureau.display_name,
+                "year": plan.year,
+                "number": draw.number,
+                "title": draw.title,
+            }
+        ),
+        summary=lambda: (
+            _(
+                "%(count)s enterprises drawn on %(date)s. Seed %(seed)s, algorithm %(algorithm)s, "
+                "SM3 of the inputs %(digest)s: the draw can be recomputed from its record."
+            )
+            % {
+                "count": len(rows),
+                "date": timezone.localtime(draw.drawn_at).date().isoformat(),
+                "seed": draw.seed,
+                "algorithm": draw.algorithm,
+                "digest": draw.inputs_digest,
+            }
+        ),
         fields=rows,
         division_code=draw.region_code,
     )
+
+
+def _drawn_enterprise(selection: DrawSelection) -> Callable[[], str]:
+    enterprise = selection.enterprise
+    return lambda: _("%(name)s (%(uscc)s)") % {"name": enterprise.name, "uscc": enterprise.uscc}
+
+
+def _drawn_result(selection: DrawSelection, with_results: bool) -> Callable[[], str]:
+    """The items drawn and, once recorded, the outcome and the day of the inspection."""
+
+    def text() -> str:
+        items = join_items(selection.items)
+        if not with_results:
+            return items
+        outcome = str(selection.get_outcome_display())
+        if selection.inspected_on:
+            return _("%(items)s: %(outcome)s (%(date)s)") % {
+                "items": items,
+                "outcome": outcome,
+                "date": selection.inspected_on.isoformat(),
+            }
+        return _("%(items)s: %(outcome)s") % {"items": items, "outcome": outcome}
+
+    return text
 
 
 def recorded_result(draw: Draw) -> list[dict[str, Any]]:

@@ -196,3 +196,32 @@ def test_the_migration_copies_results_decided_before_the_change(draw):
     assert selection.inspected_on == timezone.localdate()
     others = draw.selections.exclude(pk=selection.pk)
     assert not others.exclude(outcome="").exists()
+
+
+def test_the_published_results_read_in_each_language_of_the_portal(draw, planner):
+    """一公开 in both of the portal's languages: the bureau, the outcomes and the punctuation
+    of each, whichever language the planner works in."""
+    from django.utils import translation
+
+    for selection in draw.selections.all():
+        services.selection_record_result(actor=planner, selection_id=selection.pk, outcome="pass")
+    services.draw_complete(actor=planner, draw_id=draw.pk)
+    with translation.override("en"):
+        draw = services.draw_publish_results(actor=planner, draw_id=draw.pk)
+    published = publications.for_source(Kind.DRAW_RESULT, draw)
+    bureau = draw.plan.bureau
+    assert published.title.startswith(f"{bureau.name}{draw.plan.year}年“双随机”抽查 {draw.number}")
+    assert published.title_en.startswith(f"{bureau.name_en} {draw.plan.year} “double random”")
+    first = draw.selections.select_related("enterprise").order_by("position").first()
+    enterprise = first.enterprise
+    with translation.override("zh-hans"):
+        chinese = f"{'、'.join(first.items)}：{first.get_outcome_display()}"
+    with translation.override("en"):
+        english = f"{', '.join(first.items)}: {first.get_outcome_display()}"
+    zh_label, zh_value = published.fields["zh-hans"][0]
+    en_label, en_value = published.fields["en"][0]
+    assert zh_label == f"{enterprise.name}（{enterprise.uscc}）"
+    assert en_label == f"{enterprise.name} ({enterprise.uscc})"
+    assert zh_value.startswith(chinese) and en_value.startswith(english)
+    assert chinese != english
+    assert "Seed" in published.summary_en and "种子" in published.summary
