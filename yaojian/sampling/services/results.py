@@ -463,13 +463,6 @@ def _failed_items(failed: list[str]) -> str:
     return " " + _("Items failed: %(items)s.") % {"items": join_items(failed)}
 
 
-def _bilingual(message, params: dict):
-    """A lazy "message % params": rendered in whichever language the publication stores."""
-    from django.utils.functional import lazy
-
-    return lazy(lambda: str(message) % {k: str(v) for k, v in params.items()}, str)()
-
-
 def publish(task: Task, actor: Any, final: Result | None, failed: list[str]):
     """The result on the government-service portal (信息公开: 药品质量抽检结果)."""
     try:
@@ -492,19 +485,20 @@ def publish(task: Task, actor: Any, final: Result | None, failed: list[str]):
         (gettext_lazy("Laboratory"), final.lab.name if final else task.lab.name),
         (gettext_lazy("Report number"), final.report_number if final else "—"),
         (gettext_lazy("Conclusion"), conclusion),
-        (gettext_lazy("Items failed"), "、".join(failed) if failed else "—"),
+        (gettext_lazy("Items failed"), lambda: join_items(failed) if failed else "—"),
     ]
     return publications.publish(
         actor=actor,
         kind=publications.Kind.SAMPLING_RESULT,
         source=task,
-        title=_bilingual(
-            gettext_lazy("Sampling result: %(product)s, batch %(batch)s — %(conclusion)s"),
-            {"product": task.product_name, "batch": task.batch_no, "conclusion": conclusion},
+        # texts as callables: the portal renders each in both of its languages
+        title=lambda: (
+            _("Sampling result: %(product)s, batch %(batch)s — %(conclusion)s")
+            % {"product": task.product_name, "batch": task.batch_no, "conclusion": conclusion}
         ),
-        summary=_bilingual(
-            gettext_lazy("%(enterprise)s; sampled under plan %(plan)s."),
-            {"enterprise": task.enterprise.name, "plan": task.plan.number},
+        summary=lambda: (
+            _("%(enterprise)s; sampled under plan %(plan)s.")
+            % {"enterprise": task.enterprise.name, "plan": task.plan.number}
         ),
         fields=fields,
         division_code=task.region_code,

@@ -143,6 +143,13 @@ def test_a_conforming_retest_replaces_the_first_result_and_lifts_the_risk_contro
     publication = publications.for_source(publications.Kind.SAMPLING_RESULT, task)
     assert publication is not None
     assert "FJ2026001" in str(publication.fields)  # the re-test's report is the one published
+    # in both of the portal's languages
+    assert publication.title_en.startswith(f"Sampling result: {task.product_name}")
+    assert task.product_name in publication.title and not publication.title.startswith("Sampling")
+    assert (
+        publication.fields["en"][0][0] == "Product"
+        and publication.fields["zh-hans"][0][0] != "Product"
+    )
 
 
 def test_a_non_conforming_retest_confirms_the_first(served, enterprise_master, analyst):
