@@ -4,7 +4,6 @@ from django import template
 
 from yaojian.core.texts import join_items, reads_chinese
 from yaojian.licensing.choices import CheckResult, Status
-from yaojian.registry.scopes import display_scope, display_scope_item
 
 register = template.Library()
 
@@ -66,18 +65,6 @@ def form_value(value) -> str:
 def items(values) -> str:
     """A list on one line, separated as the reader's language does (、 or , )."""
     return join_items(values or [])
-
-
-@register.filter
-def scope_item(item: str) -> str:
-    """A stored (Chinese) scope item as the reader reads it: `registry.scopes.SCOPE_ENGLISH`."""
-    return display_scope_item(str(item))
-
-
-@register.filter
-def scope(value) -> str:
-    """A stored scope (a list of items, or a licence's scope text) as the reader reads it."""
-    return display_scope(value)
 
 
 @register.simple_tag
