@@ -16,13 +16,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.text import format_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -128,26 +126,8 @@ def summary_text(case: Case) -> str:
     return f"{public_party(case)} · {penalty_text(case)}"
 
 
-class PerLanguage:
-    """A text built once in each language the portal stores (under translation.override);
-    str() gives the one of the active language, as a lazy string would."""
-
-    LANGUAGES = ("zh-hans", "en")
-
-    def __init__(self, build: Callable[[], str]) -> None:
-        self.texts = {}
-        for language in self.LANGUAGES:
-            with translation.override(language):
-                self.texts[language] = str(build())
-
-    def __str__(self) -> str:
-        language = translation.get_language() or self.LANGUAGES[0]
-        if language in self.texts:
-            return self.texts[language]
-        return self.texts["zh-hans" if language.startswith("zh") else "en"]
-
-
-def fields_of(case: Case) -> list[tuple[Any, str]]:
+def fields_of(case: Case) -> list[tuple[Any, Any]]:
+    """The published rows: labels lazy, values plain or callables rendered per language."""
     provision = provisions.get(case.provision)
     rows = [
         (gettext_lazy("Decision number"), case.decision_number),
@@ -160,8 +140,8 @@ def fields_of(case: Case) -> list[tuple[Any, str]]:
         (gettext_lazy("Violation"), mask_text(case.title, case)),
         (gettext_lazy("Facts"), mask_text(case.facts, case)),
         (gettext_lazy("Legal basis"), provision.label if provision else case.provision),
-        (gettext_lazy("Penalty"), PerLanguage(lambda: penalty_text(case))),
-        (gettext_lazy("Decided by"), case.bureau.name),
+        (gettext_lazy("Penalty"), lambda: penalty_text(case)),
+        (gettext_lazy("Decided by"), lambda: case.bureau.display_name),
         (gettext_lazy("Decided on"), case.decided_on.isoformat()),
     ]
     return rows
@@ -193,10 +173,11 @@ def case_publish(*, actor: Any, case_id: int) -> Case:
         actor=actor,
         kind=_kind(),
         source=case,
-        title=format_lazy(
-            "{}：{}", gettext_lazy("Administrative penalty decision"), case.decision_number
+        # texts as callables: the portal renders each in both of its languages
+        title=lambda: (
+            _("Administrative penalty decision: %(number)s") % {"number": case.decision_number}
         ),
-        summary=PerLanguage(lambda: summary_text(case)),
+        summary=lambda: summary_text(case),
         fields=fields_of(case),
         division_code=case.region_code,
         enterprise=case.enterprise,

@@ -42,7 +42,11 @@ def test_a_large_fine_is_shown_for_three_years(officers, approver, donghu):
     assert publication.due_by == case.publication_due
     assert publication.display_until == case.display_until
     assert publication in publications.visible(kind=publications.Kind.PENALTY_DECISION)
-    assert case.decision_number in publication.title
+    # each of the portal's languages with its own words, punctuation and bureau name
+    assert publication.title == f"行政处罚决定书：{case.decision_number}"
+    assert publication.title_en == f"Administrative penalty decision: {case.decision_number}"
+    decided_by = {str(label): value for label, value in publication.fields["en"]}["Decided by"]
+    assert decided_by == case.bureau.name_en and case.bureau.name in str(publication.fields)
     with pytest.raises(ValidationFailed):  # published once
         publishing.case_publish(actor=officers[0], case_id=case.pk)
 
@@ -89,7 +93,9 @@ def test_personal_data_is_masked(officers, approver, donghu):
         decided_on=dt.date(2026, 1, 5),
         decision_number="东湖市监药罚〔2026〕9号",
     )
-    text = " ".join(str(value) for _label, value in publishing.fields_of(case))
+    text = " ".join(
+        str(value() if callable(value) else value) for _label, value in publishing.fields_of(case)
+    )
     assert ID not in text and "13812345678" not in text and "张三" not in text
     assert ID[:6] + "********" + ID[-4:] in text and "138****5678" in text and "张*" in text
     assert publishing.public_party(case) == "张*"
