@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import BureauLevel, EnterpriseRight, Role, UserKind
 from yaojian.core import scoping
-from yaojian.core.texts import reads_chinese
+from yaojian.core.texts import chinese_or_english
 
 
 class Bureau(models.Model):
@@ -41,7 +41,7 @@ class Bureau(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if reads_chinese() else self.name_en
+        return chinese_or_english(self.name, self.name_en)
 
 
 class User(AbstractUser):

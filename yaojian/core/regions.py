@@ -15,7 +15,7 @@ from django.conf import settings
 from pypinyin import lazy_pinyin
 from stdnum import numdb
 
-from yaojian.core.texts import reads_chinese
+from yaojian.core.texts import chinese_or_english, reads_chinese
 
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 _PLACEHOLDERS = frozenset({"市辖区", "市区", "郊区"})  # groupings in the table, not divisions
@@ -51,7 +51,7 @@ class Region:
 
     @property
     def display_name(self) -> str:
-        return self.name if reads_chinese() else self.name_en
+        return chinese_or_english(self.name, self.name_en)
 
 
 def english_name(name: str) -> str:

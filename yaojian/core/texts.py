@@ -35,6 +35,14 @@ def reads_chinese(language: str | None = None) -> bool:
     )
 
 
+def chinese_or_english(chinese: str, english: str) -> str:
+    """A thing's name (or label) in the reader's language, from its Chinese and English; the
+    other one when the reader's is empty (an administrator gave no English, a term no Chinese)."""
+    if reads_chinese():
+        return chinese or english
+    return english or chinese
+
+
 def join_clauses(parts) -> str:
     """Clauses on one line, separated as the reader's language does (；or ; )."""
     return ("；" if reads_chinese() else "; ").join(parts)
@@ -57,20 +65,23 @@ def language_codes() -> list[str]:
 
 def each_language(text: Text) -> dict[str, str]:
     """The text in every configured language, keyed by language code."""
-    if isinstance(text, str):
-        return dict.fromkeys(language_codes(), text)
     if isinstance(text, Mapping):
         return {str(code).lower(): str(value) for code, value in text.items()}
-    if isinstance(text, Promise):
-        lazy = text
-        text = lambda: str(lazy)  # noqa: E731
-    if not callable(text):
+    if not isinstance(text, str | Promise) and not callable(text):
         raise TypeError(f"a stored text cannot be {type(text).__name__}")
-    rendered = {}
-    for code in language_codes():
-        with translation.override(code):
-            rendered[code] = str(text())
-    return rendered
+    return {code: render_in(code, text) for code in language_codes()}
+
+
+def render_in(language: str, text: Any) -> str:
+    """One text in `language`: a callable is called and a lazy string rendered under
+    `translation.override`; a mapping gives its entry for the language; anything else reads
+    as it is ("" for None)."""
+    if isinstance(text, Mapping):
+        return pick(text, language)
+    with translation.override(language):
+        if callable(text) and not isinstance(text, Promise):
+            text = text()
+        return "" if text is None else str(text)
 
 
 def pick(texts: Mapping[str, str] | None, language: str | None) -> str:

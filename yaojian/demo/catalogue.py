@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yaojian.registry import scopes
+
 
 @dataclass(frozen=True)
 class Drug:
@@ -212,19 +214,9 @@ DEVICES: tuple[Device, ...] = (
     Device("真空拔罐器", "I", "20", ("12罐装", "24罐装"), "1套/盒"),
 )
 # fmt: on
+# the categories of the device classification catalogue, as licences name them
 DEVICE_CATEGORIES = {
-    "02": "无源手术器械",
-    "06": "医用成像器械",
-    "07": "医用诊察和监护器械",
-    "08": "呼吸、麻醉和急救器械",
-    "09": "物理治疗器械",
-    "10": "输血、透析和体外循环器械",
-    "14": "注输、护理和防护器械",
-    "16": "眼科器械",
-    "18": "妇产科、辅助生殖和避孕器械",
-    "19": "医用康复器械",
-    "20": "中医器械",
-    "22": "临床检验器械",
+    code: chinese for code, (chinese, _english) in scopes.DEVICE_CATEGORIES.items()
 }
 
 

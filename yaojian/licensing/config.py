@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from yaojian.core.texts import reads_chinese
+from yaojian.core.texts import chinese_or_english, reads_chinese
 from yaojian.registry.scopes import display_scope_item
 
 PREFILL_SOURCES = {
@@ -31,11 +31,6 @@ PREFILL_SOURCES = {
 FILE_TYPES = {"pdf", "jpeg", "png"}
 
 
-def _in_reader_language(chinese: str, english: str) -> str:
-    """The English text for a reader of English when there is one, the Chinese otherwise."""
-    return english if english and not reads_chinese() else chinese
-
-
 class MaterialSpec(BaseModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")
     name: str = Field(min_length=1, max_length=200)
@@ -53,11 +48,11 @@ class MaterialSpec(BaseModel):
 
     @property
     def display_name(self) -> str:
-        return _in_reader_language(self.name, self.name_en)
+        return chinese_or_english(self.name, self.name_en)
 
     @property
     def display_note(self) -> str:
-        return _in_reader_language(self.note, self.note_en)
+        return chinese_or_english(self.note, self.note_en)
 
 
 class FieldSpec(BaseModel):
@@ -109,11 +104,11 @@ class FieldSpec(BaseModel):
 
     @property
     def display_label(self) -> str:
-        return _in_reader_language(self.label, self.label_en)
+        return chinese_or_english(self.label, self.label_en)
 
     @property
     def display_help(self) -> str:
-        return _in_reader_language(self.help, self.help_en)
+        return chinese_or_english(self.help, self.help_en)
 
     def choice_label(self, value: str) -> str:
         """A stored choice as the reader reads it: its English text (`choices_en`, else the

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
-from yaojian.core.texts import join_clauses, reads_chinese
+from yaojian.core.texts import chinese_or_english, join_clauses, reads_chinese
 from yaojian.licensing.choices import HandlingLevel, MatterKind, PauseReason, Route, Status
 from yaojian.registry.choices import LicenceKind
 
@@ -70,9 +70,7 @@ class Matter(models.Model):
     def display_name(self) -> str:
         """The name in the reader's language, as `accounts.Bureau.display_name` does; a matter
         an administrator added without an English name reads in Chinese."""
-        if self.name_en and not reads_chinese():
-            return self.name_en
-        return self.name
+        return chinese_or_english(self.name, self.name_en)
 
 
 class Application(models.Model):

@@ -19,12 +19,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaojian.audit import services as audit
 from yaojian.core.errors import Conflict, NotFound, ValidationFailed
+from yaojian.core.texts import render_in
 from yaojian.portal.models import Kind, Publication, Status
 
 __all__ = [
@@ -39,16 +39,6 @@ __all__ = [
 ]
 
 LANGUAGES = ("zh-hans", "en")
-
-
-def _in(language: str, value: Any) -> str:
-    """A lazy or plain string, or a callable returning the text, rendered in `language`
-    (plain strings are kept as given; a callable is called in that language, so that names
-    with a reading per language, such as a bureau's, read in it too)."""
-    with translation.override(language):
-        if callable(value) and not isinstance(value, Promise):
-            value = value()
-        return "" if value is None else str(value)
 
 
 def _source_key(source: Any) -> tuple[ContentType, str]:
@@ -67,12 +57,14 @@ def for_source(kind: str, source: Any) -> Publication | None:
 def _texts(title: Any, summary: Any, fields: Iterable[Sequence[Any]]) -> dict[str, Any]:
     rows = [tuple(row) for row in fields]
     return {
-        "title": _in("zh-hans", title)[:300],
-        "title_en": _in("en", title)[:300],
-        "summary": _in("zh-hans", summary),
-        "summary_en": _in("en", summary),
+        "title": render_in("zh-hans", title)[:300],
+        "title_en": render_in("en", title)[:300],
+        "summary": render_in("zh-hans", summary),
+        "summary_en": render_in("en", summary),
         "fields": {
-            language: [[_in(language, label), _in(language, value)] for label, value in rows]
+            language: [
+                [render_in(language, label), render_in(language, value)] for label, value in rows
+            ]
             for language in LANGUAGES
         },
     }

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.core import scoping
-from yaojian.core.texts import reads_chinese
+from yaojian.core.texts import chinese_or_english
 from yaojian.core.validators import validate_region_code
 from yaojian.vigilance.choices import (
     ActionTaken,
@@ -110,9 +110,7 @@ class MeddraTerm(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_zh and reads_chinese():
-            return self.name_zh
-        return self.name
+        return chinese_or_english(self.name_zh, self.name)
 
     @property
     def pt(self) -> MeddraTerm | None:

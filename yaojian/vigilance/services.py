@@ -193,11 +193,6 @@ def _code_reactions(data: dict[str, Any]) -> None:
     The names are stored in the platform's default language, whichever language the reporter
     reads: a case's record (its E2B export, searches, signal rows) must not change with the
     reporter's interface."""
-    with translation.override(settings.LANGUAGE_CODE):
-        _code_reactions_now(data)
-
-
-def _code_reactions_now(data: dict[str, Any]) -> None:
     from yaojian.vigilance.models import MeddraRelease, MeddraTerm
 
     releases = {r.version: r for r in MeddraRelease.objects.all()}
@@ -211,11 +206,12 @@ def _code_reactions_now(data: dict[str, Any]) -> None:
         if llt is None:
             continue
         pt = llt.pt
-        r["llt_name"] = r["llt_name"] or llt.display_name
-        if pt is not None:
-            r["pt_code"], r["pt_name"] = pt.code, pt.display_name
-        if not r["reported_term"]:
-            r["reported_term"] = llt.display_name
+        with translation.override(settings.LANGUAGE_CODE):
+            r["llt_name"] = r["llt_name"] or llt.display_name
+            if pt is not None:
+                r["pt_code"], r["pt_name"] = pt.code, pt.display_name
+            if not r["reported_term"]:
+                r["reported_term"] = llt.display_name
 
 
 def _stamp(data: dict[str, Any]) -> None:
